@@ -177,6 +177,14 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class UploadFile:
+    """One uploaded file as the app and the CLI hand it over: its name and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class ReadResult:
     """What the reader made of an upload: evaluations, plus findings (errors block storing)."""
 
