@@ -1,0 +1,124 @@
+"""How numbers, grades and user text are shown: 万元 with two decimals, percentages, grade badges.
+
+One place for display rules so every page shows 261.46 万元 and 100.00% the same way. Values come
+from DuckDB as Decimal or float (or None / NaN when a cell was blank); every helper accepts all of
+them and shows a dash for "not given" rather than 0, which would be a claim.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
+
+MISSING: Final = "—"
+GRADES: Final = ("优", "良", "中", "差")
+
+_GRADE_COLORS: Final = {"优": "green", "良": "blue", "中": "orange", "差": "red"}
+_GRADE_WORDS: Final = {"优": "优秀", "良": "良好", "中": "中等", "差": "差"}
+_MARKDOWN_SPECIAL: Final = frozenset(string.punctuation)
+
+Number = Decimal | float | int | None
+
+
+def as_float(value: object) -> float | None:
+    """A number as float, or None for None / NaN / pandas NA / text that is not a number."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def rounded(value: object, digits: int = 2) -> Decimal | None:
+    """Rounded half up (四舍五入) as the tables do; floats go through their shortest repr so that
+    2.655 rounds to 2.66 as a person reading it expects."""
+    number = as_float(value)
+    if number is None:
+        return None
+    exact = value if isinstance(value, Decimal) else Decimal(repr(number))
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def wan(value: object, *, unit: bool = True) -> str:
+    """Money in 万元 with two decimals: `261.46 万元` (thousands grouped: `1,234.50 万元`)."""
+    number = rounded(value)
+    if number is None:
+        return MISSING
+    text = f"{number:,.2f}"
+    return f"{text} 万元" if unit else text
+
+
+def quantity(value: object, unit: str | None) -> str:
+    """An indicator value with its own unit as written: `1,756 元`, `99.85%`, `6 次`."""
+    number = as_float(value)
+    if number is None:
+        return MISSING
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def pct(rate: object, digits: int = 2) -> str:
+    """A fraction as a percentage: 1.0 → `100.00%`, 0.862 with digits=1 → `86.2%`."""
+    number = rounded(rate, digits + 2)
+    if number is None:
+        return MISSING
+    return f"{number * 100:.{digits}f}%"
+
+
+def score(value: object) -> str:
+    """A score with two decimals (97.13), as the tables print them."""
+    number = rounded(value)
+    return MISSING if number is None else f"{number:.2f}"
+
+
+def change(current: object, previous: object) -> float | None:
+    """Current minus previous for a metric's delta, None when either side is missing."""
+    now, before = as_float(current), as_float(previous)
+    if now is None or before is None:
+        return None
+    return round(now - before, 4)
+
+
+@dataclass(frozen=True)
+class GradeBadge:
+    """What `st.badge` needs: a label from a fixed vocabulary and a colour, never user text."""
+
+    label: str
+    color: str
+
+
+def grade_badge(grade: str | None) -> GradeBadge:
+    """The badge for a canonical grade 优/良/中/差; anything else shows as 未评级 in grey."""
+    if grade in _GRADE_COLORS:
+        return GradeBadge(grade, _GRADE_COLORS[grade])
+    return GradeBadge("未评级", "gray")
+
+
+def grade_word(grade: str | None) -> str:
+    """The long form a leader reads in a sentence: 优 → 优秀."""
+    return _GRADE_WORDS.get(grade or "", "未评级")
+
+
+def md_escape(text: object) -> str:
+    """User text made inert for Streamlit markdown (captions, labels, metric titles).
+
+    Every ASCII punctuation character is backslash-escaped, as CommonMark allows, so `**`, links,
+    `:red[...]` directives, `$` maths and `<b>` all show literally. Newlines become spaces
+    because a caption is one line.
+    """
+    if text is None:
+        return ""
+    raw = " ".join(str(text).split())
+    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIAL else ch for ch in raw)
+
+
+def evaluation_label(year: object, department: object, project: object) -> str:
+    """`2022年 部门 项目` as plain text (for st.text / selectbox options, not markdown)."""
+    return f"{year}年 {department} {project}"

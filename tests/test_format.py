@@ -1,0 +1,90 @@
+"""Display rules: 万元 with two decimals, percentages, grades, inert user text."""
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from dashboard import format as fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("261.46"), "261.46 万元"),
+        (261.46, "261.46 万元"),
+        (Decimal("0"), "0.00 万元"),
+        (1234.5, "1,234.50 万元"),
+        (2.655, "2.66 万元"),
+        (None, "—"),
+        (float("nan"), "—"),
+        (pd.NA, "—"),
+    ],
+)
+def test_wan(value, expected):
+    assert fmt.wan(value) == expected
+
+
+def test_wan_without_unit():
+    assert fmt.wan(Decimal("155.68"), unit=False) == "155.68"
+
+
+@pytest.mark.parametrize(
+    ("rate", "digits", "expected"),
+    [
+        (1, 2, "100.00%"),
+        (Decimal("1.0000"), 2, "100.00%"),
+        (0.862, 1, "86.2%"),
+        (1.0259, 2, "102.59%"),
+        (0.1077, 2, "10.77%"),
+        (None, 2, "—"),
+    ],
+)
+def test_pct(rate, digits, expected):
+    assert fmt.pct(rate, digits) == expected
+
+
+def test_score_and_change():
+    assert fmt.score(Decimal("97.13")) == "97.13"
+    assert fmt.score(7.1) == "7.10"
+    assert fmt.score(None) == "—"
+    assert fmt.change(Decimal("97.13"), 95) == pytest.approx(2.13)
+    assert fmt.change(97.13, None) is None
+
+
+def test_quantity_keeps_the_unit_as_written():
+    assert fmt.quantity(Decimal("1756"), "元") == "1,756 元"
+    assert fmt.quantity(99.85, "%") == "99.85%"
+    assert fmt.quantity(6, None) == "6"
+    assert fmt.quantity(None, "元") == "—"
+
+
+def test_grade_badge_uses_a_fixed_vocabulary():
+    assert fmt.grade_badge("优") == fmt.GradeBadge("优", "green")
+    assert fmt.grade_badge("差").color == "red"
+    assert fmt.grade_badge("<b>优秀</b>") == fmt.GradeBadge("未评级", "gray")
+    assert fmt.grade_badge(None).label == "未评级"
+    assert fmt.grade_word("优") == "优秀"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["**加粗**项目", "[点我](http://x)", ":red[红色]", "<b>x</b>", "$x^2$", "# 标题", "a_b_c"],
+)
+def test_md_escape_leaves_no_unescaped_markdown(text):
+    escaped = fmt.md_escape(text)
+    for i, ch in enumerate(escaped):
+        if ch in "*[]():<>$#_":
+            assert escaped[i - 1] == "\\", f"{ch!r} unescaped in {escaped!r}"
+
+
+def test_md_escape_keeps_chinese_and_joins_lines():
+    assert fmt.md_escape("业务工作\n开展专项经费") == "业务工作 开展专项经费"
+    assert fmt.md_escape(None) == ""
+    assert fmt.md_escape("“大组工网”风险评估") == "“大组工网”风险评估"
+
+
+def test_rounding_is_half_up_like_the_tables():
+    assert fmt.wan(Decimal("2.665")) == "2.67 万元"
+    assert fmt.score(Decimal("7.125")) == "7.13"
+    assert fmt.pct(Decimal("0.86205"), 2) == "86.21%"
