@@ -1,0 +1,492 @@
+"""Plotly figure builders: a DataFrame with the contract columns of `perfcore.queries` in, a figure
+out. No Streamlit here, so every chart can be unit-tested and exported.
+
+`plotly.graph_objects` rather than express: express costs ~18 ms per figure against <1 ms (see
+tech-notes §5), and the pages build several figures per rerun. Hover text is Chinese and every
+amount is preformatted by `dashboard.format`, so the chart and the tables agree to the cent.
+
+Plotly reads a small HTML subset (`<b>`, `<br>`, `<a href>`) in every label and hover text, so
+text from uploads (project, item and indicator names) passes through `_plain` first and shows
+literally.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import format as fmt
+
+FONT_FAMILY: Final = (
+    "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, "
+    "sans-serif"
+)
+GRADE_COLORS: Final = {"优": "#15803D", "良": "#1D4ED8", "中": "#C2410C", "差": "#B91C1C"}
+SEVERITY_COLORS: Final = {"error": "#B91C1C", "warning": "#B45309", "info": "#57534E"}
+SEVERITY_ZH: Final = {"error": "错误", "warning": "警告", "info": "提示"}
+GOOD: Final = "#15803D"
+BAD: Final = "#B91C1C"
+NEUTRAL: Final = "#1D4ED8"
+MUTED: Final = "#A8A29E"
+
+_TOTAL: Final = "年度资金总额"
+_CARRYOVER: Final = "上年结转资金"
+_MONEY: Final = ("initial_budget", "annual_budget", "executed")
+
+
+def _numeric(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """Decimal / object columns as floats (NaN for blanks) so plotly and arithmetic accept them."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = pd.to_numeric(out[column].astype(object), errors="coerce").astype(float)
+    return out
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT_FAMILY, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 48, "b": 10},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        plot_bgcolor="white",
+        separators=".,",
+    )
+    return fig
+
+
+def _plain(text: object) -> str:
+    """User text for plotly: its pseudo-HTML tags and entities become literal characters."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _short(text: object, limit: int = 18) -> str:
+    """Axis labels stay readable at 1366 px; the full text is in the hover."""
+    value = str(text)
+    return _plain(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def _labels(frame: pd.DataFrame) -> list[str]:
+    """`2022年 部门 项目` per row, escaped for plotly."""
+    return [
+        _plain(fmt.evaluation_label(y, d, p))
+        for y, d, p in zip(frame["year"], frame["department"], frame["project"], strict=True)
+    ]
+
+
+# --- funds -----------------------------------------------------------------------------------
+
+
+def bridge_steps(funds: pd.DataFrame) -> pd.DataFrame:
+    """The budget bridge 上年结转 + 年初预算 + 年中追加 → 全年预算 → 执行 as step/amount/measure.
+
+    Sums over every evaluation in `funds` (one row per funding source per evaluation). Where the
+    年度资金总额 row is blank or zero — some real tables leave it so and fill the parts — the parts
+    are added up instead. 年初预算 here excludes the carry-over, so the steps add up.
+    """
+    lines = _numeric(funds, _MONEY)
+    by_source = lines.groupby("source")[list(_MONEY)].sum(min_count=1)
+    parts = by_source.drop(index=_TOTAL, errors="ignore").sum(min_count=1)
+    total = by_source.loc[_TOTAL] if _TOTAL in by_source.index else parts * float("nan")
+
+    def pick(column: str) -> float:
+        value = total[column]
+        return float(parts[column]) if pd.isna(value) or value == 0 else float(value)
+
+    annual, executed, initial_total = (
+        pick("annual_budget"),
+        pick("executed"),
+        pick("initial_budget"),
+    )
+    carry = (
+        by_source.loc[_CARRYOVER].fillna(0.0)
+        if _CARRYOVER in by_source.index
+        else pd.Series(0.0, index=list(_MONEY))
+    )
+    rows: list[tuple[str, float, str]] = []
+    if carry["annual_budget"]:
+        rows.append(("上年结转", float(carry["annual_budget"]), "relative"))
+    if pd.isna(initial_total):
+        rows.append(("当年预算", annual - float(carry["annual_budget"]), "relative"))
+    else:
+        initial = initial_total - float(carry["initial_budget"] or carry["annual_budget"])
+        added = annual - float(carry["annual_budget"]) - initial
+        rows.append(("年初预算", initial, "relative"))
+        rows.append(("年中追加" if added >= 0 else "年中调减", added, "relative"))
+    rows.append(("全年预算", annual, "total"))
+    gap = executed - annual
+    rows.append(("未执行" if gap <= 0 else "超预算执行", gap, "relative"))
+    rows.append(("全年执行", executed, "total"))
+    steps = pd.DataFrame(rows, columns=["step", "amount", "measure"])
+    return steps if not steps["amount"].isna().all() else steps.iloc[0:0]
+
+
+def budget_bridge(funds: pd.DataFrame) -> go.Figure:
+    """Waterfall of the budget bridge, amounts in 万元."""
+    steps = bridge_steps(funds)
+    labels = [fmt.wan(v) for v in steps["amount"]]
+    fig = go.Figure(
+        go.Waterfall(
+            x=steps["step"],
+            y=[
+                0 if m == "total" else v
+                for v, m in zip(steps["amount"], steps["measure"], strict=True)
+            ],
+            measure=steps["measure"],
+            text=labels,
+            textposition="outside",
+            customdata=labels,
+            hovertemplate="%{x}：%{customdata}<extra></extra>",
+            connector={"line": {"color": MUTED, "width": 1}},
+            increasing={"marker": {"color": NEUTRAL}},
+            decreasing={"marker": {"color": BAD}},
+            totals={"marker": {"color": "#44403C"}},
+            cliponaxis=False,
+        )
+    )
+    fig.update_yaxes(title_text="万元", rangemode="tozero", gridcolor="#E7E5E4")
+    return _layout(fig, "预算桥：上年结转 + 年初预算 + 年中追加 → 全年预算 → 执行", 380)
+
+
+def execution_rates(evaluations: pd.DataFrame) -> go.Figure:
+    """Execution rate against 全年预算 and against 年初预算, side by side per evaluation."""
+    frame = _numeric(evaluations, _MONEY)
+    frame = frame.sort_values(["year", "department", "project"], ascending=False)
+    frame["label"] = _labels(frame)
+    rate_annual = frame["executed"] / frame["annual_budget"].where(frame["annual_budget"] > 0)
+    rate_initial = frame["executed"] / frame["initial_budget"].where(frame["initial_budget"] > 0)
+    fig = go.Figure()
+    for name, rate, base_name, base, color in (
+        ("对全年预算", rate_annual, "全年预算", frame["annual_budget"], NEUTRAL),
+        ("对年初预算", rate_initial, "年初预算", frame["initial_budget"], MUTED),
+    ):
+        fig.add_trace(
+            go.Bar(
+                name=f"执行率（{name}）",
+                y=[_short(p, 24) for p in frame["project"]]
+                if frame["project"].is_unique
+                else [_short(lbl, 30) for lbl in frame["label"]],
+                x=rate * 100,
+                orientation="h",
+                marker_color=color,
+                text=[fmt.pct(r, 1) for r in rate],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=list(
+                    zip(
+                        frame["label"],
+                        [fmt.wan(v) for v in frame["executed"]],
+                        [fmt.wan(v) for v in base],
+                        [fmt.pct(r) for r in rate],
+                        strict=True,
+                    )
+                ),
+                hovertemplate=(
+                    "%{customdata[0]}<br>"
+                    + f"执行率（{name}）"
+                    + "：%{customdata[3]}<br>全年执行：%{customdata[1]}<br>"
+                    + base_name
+                    + "：%{customdata[2]}<extra></extra>"
+                ),
+            )
+        )
+    fig.add_vline(x=100, line_dash="dot", line_color="#44403C")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text="执行率 %", ticksuffix="%", gridcolor="#E7E5E4")
+    return _layout(fig, "预算执行率：对全年预算与对年初预算", 140 + 60 * len(frame))
+
+
+def spending_items(expenditures: pd.DataFrame, top: int = 20) -> go.Figure:
+    """The spending breakdown as a sorted bar (万元 and share of the total); the tail beyond
+    `top` items is one 其他 bar so the chart stays readable on a tablet."""
+    frame = _numeric(expenditures, ["executed"])
+    items = frame.groupby("item", sort=False)["executed"].sum().sort_values(ascending=False)
+    if len(items) > top:
+        rest = items.iloc[top - 1 :].sum()
+        items = pd.concat([items.iloc[: top - 1], pd.Series({"其他（合并）": rest})])
+    total = items.sum()
+    items = items.iloc[::-1]
+    shares = items / total if total else items * float("nan")
+    fig = go.Figure(
+        go.Bar(
+            y=[_short(i, 16) for i in items.index],
+            x=items.values,
+            orientation="h",
+            marker_color=NEUTRAL,
+            text=[f"{fmt.wan(v)}（{fmt.pct(s, 1)}）" for v, s in zip(items, shares, strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=list(
+                zip(
+                    [_plain(i) for i in items.index],
+                    [fmt.wan(v) for v in items],
+                    [fmt.pct(s) for s in shares],
+                    strict=True,
+                )
+            ),
+            hovertemplate=(
+                "%{customdata[0]}<br>全年执行：%{customdata[1]}<br>占支出合计：%{customdata[2]}"
+                "<extra></extra>"
+            ),
+        )
+    )
+    fig.update_xaxes(title_text="万元", gridcolor="#E7E5E4")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, f"支出明细（合计 {fmt.wan(total)}）", 120 + 24 * len(items))
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+
+def indicator_tree(indicators: pd.DataFrame) -> go.Figure:
+    """Sunburst 一级 → 二级 → 三级, sized by weight, coloured by computed score ÷ weight.
+
+    Rows that are not counted (parent 汇总 rows, 不适用) are left out so no weight counts twice.
+    Over several evaluations the same names add up.
+    """
+    frame = _numeric(indicators, ["weight", "score_computed"])
+    frame = frame[frame["counted"].astype(bool) & (frame["weight"] > 0)]
+    leaves = frame.groupby(["level1", "level2", "name"], sort=False)[
+        ["weight", "score_computed"]
+    ].sum(min_count=1)
+    ids, labels, parents, values, ratios, hover = [], [], [], [], [], []
+
+    def add(node_id: str, label: str, parent: str, weight: float, got: float) -> None:
+        ratio = got / weight if weight else float("nan")
+        ids.append(node_id)
+        labels.append(_short(label, 12))
+        parents.append(parent)
+        values.append(weight)
+        ratios.append(ratio)
+        hover.append(
+            f"{_plain(label)}<br>分值：{fmt.score(weight)}<br>复核得分：{fmt.score(got)}"
+            f"<br>得分率：{fmt.pct(ratio, 1)}"
+        )
+
+    for level1, part1 in leaves.groupby(level=0, sort=False):
+        add(level1, level1, "", part1["weight"].sum(), part1["score_computed"].sum())
+        for level2, part2 in part1.groupby(level=1, sort=False):
+            add(
+                f"{level1}/{level2}",
+                level2,
+                level1,
+                part2["weight"].sum(),
+                part2["score_computed"].sum(),
+            )
+            for (_, _, name), row in part2.iterrows():
+                add(
+                    f"{level1}/{level2}/{name}",
+                    name,
+                    f"{level1}/{level2}",
+                    row["weight"],
+                    row["score_computed"],
+                )
+    fig = go.Figure(
+        go.Sunburst(
+            ids=ids,
+            labels=labels,
+            parents=parents,
+            values=values,
+            branchvalues="total",
+            marker={
+                "colors": ratios,
+                "colorscale": [[0, BAD], [0.6, "#F59E0B"], [0.8, "#FDE68A"], [1, GOOD]],
+                "cmin": 0,
+                "cmax": 1,
+                "colorbar": {"title": {"text": "得分率"}, "tickformat": ".0%", "thickness": 12},
+            },
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            insidetextorientation="radial",
+        )
+    )
+    return _layout(fig, "指标结构（面积 = 分值，颜色 = 复核得分率）", 460)
+
+
+def score_gaps(evaluations: pd.DataFrame) -> go.Figure:
+    """Reported against computed total per evaluation (dumbbell): where self-scores disagree."""
+    frame = _numeric(evaluations, ["total_reported", "total_computed"])
+    frame = frame.sort_values("total_computed")
+    labels = _labels(frame)
+    short = [_short(p, 24) for p in frame["project"]] if frame["project"].is_unique else labels
+    fig = go.Figure()
+    for a, b, y in zip(frame["total_reported"], frame["total_computed"], short, strict=True):
+        fig.add_trace(
+            go.Scatter(
+                x=[a, b],
+                y=[y, y],
+                mode="lines",
+                line={"color": MUTED, "width": 3},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    for column, name, color in (
+        ("total_reported", "自评得分", "#B45309"),
+        ("total_computed", "复核得分", NEUTRAL),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=frame[column],
+                y=short,
+                mode="markers",
+                name=name,
+                marker={"color": color, "size": 11},
+                customdata=list(zip(labels, [fmt.score(v) for v in frame[column]], strict=True)),
+                hovertemplate="%{customdata[0]}<br>" + name + "：%{customdata[1]}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title_text="总分", gridcolor="#E7E5E4")
+    return _layout(fig, "自评得分与复核得分", 140 + 36 * len(frame))
+
+
+# --- satisfaction and cost -------------------------------------------------------------------
+
+
+def target_bullets(indicators: pd.DataFrame, title: str, max_rows: int = 8) -> go.Figure:
+    """Bullet gauges: each indicator's actual value against its target, in its own unit.
+
+    The target is the threshold line; the bar is green when the target is met in the indicator's
+    direction (≤ / < : a cap not to exceed, otherwise a floor to reach), red otherwise.
+    """
+    frame = _numeric(indicators, ["target_number", "actual_number"]).dropna(
+        subset=["target_number", "actual_number"]
+    )
+    frame = frame.head(max_rows)
+    fig = go.Figure()
+    n = max(len(frame), 1)
+    for i, row in enumerate(frame.itertuples(index=False)):
+        target, actual = float(row.target_number), float(row.actual_number)
+        is_cap = str(row.target_operator or "") in {"≤", "<"}
+        met = actual <= target if is_cap else actual >= target
+        unit = row.actual_unit or row.target_unit or ""
+        top = 100.0 if unit == "%" else max(target, actual) * 1.25 or 1.0
+        label = f"{_short(row.name, 14)}<br><sup>{_short(row.project, 16)}</sup>"
+        fig.add_trace(
+            go.Indicator(
+                mode="number+gauge",
+                value=actual,
+                number={
+                    "suffix": f" {unit}" if unit and unit != "%" else unit,
+                    "font": {"size": 18},
+                    "valueformat": ",.2~f",
+                },
+                title={"text": label, "font": {"size": 12}},
+                domain={"x": [0.28, 0.95], "y": [1 - (i + 1) / n + 0.15 / n, 1 - i / n - 0.15 / n]},
+                gauge={
+                    "shape": "bullet",
+                    "axis": {"range": [0, top]},
+                    "bar": {"color": GOOD if met else BAD, "thickness": 0.5},
+                    "threshold": {
+                        "line": {"color": "#1C1917", "width": 3},
+                        "thickness": 0.9,
+                        "value": target,
+                    },
+                    "steps": [{"range": [0, target], "color": "#F5F5F4"}],
+                },
+            )
+        )
+    height = 90 + 78 * n
+    return _layout(fig, title, height)
+
+
+def achievement_spread(indicators: pd.DataFrame, title: str) -> go.Figure:
+    """Actual ÷ target (%) per indicator across projects and years, one point per evaluation,
+    so units (元, %, 人) can share one axis. 100 % is the target."""
+    frame = _numeric(indicators, ["target_number", "actual_number"]).dropna(
+        subset=["target_number", "actual_number"]
+    )
+    frame = frame[frame["target_number"] != 0]
+    ratio = frame["actual_number"] / frame["target_number"] * 100
+    fig = go.Figure()
+    for year, part in frame.assign(ratio=ratio).groupby("year", sort=True):
+        fig.add_trace(
+            go.Box(
+                name=f"{year}年",
+                x=[_short(n, 14) for n in part["name"]],
+                y=part["ratio"],
+                boxpoints="all",
+                pointpos=0,
+                jitter=0.3,
+                customdata=list(
+                    zip(
+                        [_plain(p) for p in part["project"]],
+                        [_plain(n) for n in part["name"]],
+                        [
+                            fmt.quantity(v, u)
+                            for v, u in zip(part["actual_number"], part["actual_unit"], strict=True)
+                        ],
+                        [_plain(t) for t in part["target_raw"]],
+                        strict=True,
+                    )
+                ),
+                hovertemplate=(
+                    "%{customdata[0]}<br>%{customdata[1]}<br>实际：%{customdata[2]}"
+                    "<br>目标：%{customdata[3]}<br>实际 ÷ 目标：%{y:.1f}%<extra></extra>"
+                ),
+            )
+        )
+    fig.add_hline(y=100, line_dash="dot", line_color="#44403C")
+    fig.update_layout(boxmode="group")
+    fig.update_yaxes(title_text="实际 ÷ 目标 %", ticksuffix="%", gridcolor="#E7E5E4")
+    return _layout(fig, title, 380)
+
+
+# --- overview and review ---------------------------------------------------------------------
+
+
+def grade_distribution(evaluations: pd.DataFrame, by: str = "department") -> go.Figure:
+    """Stacked count of computed grades 优/良/中/差 per department (or project)."""
+    counts = (
+        evaluations.groupby([by, "grade_computed"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=list(fmt.GRADES), fill_value=0)
+    )
+    counts = counts.loc[counts.sum(axis=1).sort_values().index]
+    fig = go.Figure()
+    for grade in fmt.GRADES:
+        fig.add_trace(
+            go.Bar(
+                name=f"{grade}（{fmt.grade_word(grade)}）",
+                y=[_short(i, 16) for i in counts.index],
+                x=counts[grade],
+                orientation="h",
+                marker_color=GRADE_COLORS[grade],
+                customdata=[_plain(i) for i in counts.index],
+                hovertemplate="%{customdata}<br>" + f"{grade}：" + "%{x} 个<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text="评价数", dtick=1, gridcolor="#E7E5E4")
+    title = "各部门复核等级分布" if by == "department" else "各项目复核等级分布"
+    return _layout(fig, title, 140 + 30 * len(counts))
+
+
+def findings_by_code(findings: pd.DataFrame) -> go.Figure:
+    """How often each finding occurs, coloured by severity, most frequent on top."""
+    counts = findings.groupby(["severity", "code", "title"]).size().rename("n").reset_index()
+    counts = counts.sort_values("n")
+    fig = go.Figure()
+    for severity in ("error", "warning", "info"):
+        part = counts[counts["severity"] == severity]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=SEVERITY_ZH[severity],
+                y=part["title"],
+                x=part["n"],
+                orientation="h",
+                marker_color=SEVERITY_COLORS[severity],
+                customdata=part["code"],
+                hovertemplate="%{y}（%{customdata}）：%{x} 条<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(categoryorder="total ascending")
+    fig.update_xaxes(title_text="条数", gridcolor="#E7E5E4")
+    return _layout(fig, "问题分布（按类型与严重程度）", 140 + 28 * counts["title"].nunique())

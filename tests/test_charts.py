@@ -1,0 +1,262 @@
+"""Chart builders on small frames with the contract columns of perfcore.queries."""
+
+from decimal import Decimal as D
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import charts
+
+KEY = {
+    "evaluation_id": 1,
+    "year": 2022,
+    "department": "中共益阳市委组织部",
+    "project": "业务工作开展专项经费",
+}
+
+
+def seed_funds() -> pd.DataFrame:
+    rows = [
+        ("年度资金总额", D("155.68"), D("261.46"), D("261.46")),
+        ("当年财政拨款", D("153.03"), D("258.81"), D("258.81")),
+        ("上年结转资金", D("2.65"), D("2.65"), D("2.65")),
+        ("其他资金", None, None, None),
+    ]
+    return pd.DataFrame(
+        [
+            {**KEY, "source": s, "initial_budget": i, "annual_budget": a, "executed": e}
+            for s, i, a, e in rows
+        ]
+    )
+
+
+def test_bridge_steps_on_the_seed_add_up():
+    steps = charts.bridge_steps(seed_funds()).set_index("step")
+    assert list(steps.index) == [
+        "上年结转",
+        "年初预算",
+        "年中追加",
+        "全年预算",
+        "未执行",
+        "全年执行",
+    ]
+    assert steps.loc["上年结转", "amount"] == pytest.approx(2.65)
+    assert steps.loc["年初预算", "amount"] == pytest.approx(153.03)
+    assert steps.loc["年中追加", "amount"] == pytest.approx(105.78)
+    assert steps.loc["全年预算", "amount"] == pytest.approx(261.46)
+    assert steps.loc["未执行", "amount"] == pytest.approx(0)
+    assert steps.loc["全年执行", "measure"] == "total"
+
+
+def test_bridge_uses_the_parts_when_the_total_row_is_zero():
+    """Anhui 2022 (example 05): the 年度资金总额 row is all zeros, 本年财政拨款 holds the money."""
+    funds = pd.DataFrame(
+        [
+            {
+                **KEY,
+                "source": "年度资金总额",
+                "initial_budget": 0,
+                "annual_budget": 0,
+                "executed": 0,
+            },
+            {
+                **KEY,
+                "source": "当年财政拨款",
+                "initial_budget": 50,
+                "annual_budget": 60,
+                "executed": 66,
+            },
+        ]
+    )
+    steps = charts.bridge_steps(funds).set_index("step")
+    assert steps.loc["全年预算", "amount"] == 60
+    assert steps.loc["超预算执行", "amount"] == 6
+    assert steps.loc["年中追加", "amount"] == 10
+
+
+def test_budget_bridge_figure_labels_in_wan():
+    fig = charts.budget_bridge(seed_funds())
+    trace = fig.data[0]
+    assert isinstance(trace, go.Waterfall)
+    assert "261.46 万元" in trace.text
+    assert "105.78 万元" in trace.text
+    assert fig.layout.font.family.startswith("Noto Sans CJK SC")
+
+
+def evaluations(n: int = 2) -> pd.DataFrame:
+    rows = []
+    for i in range(n):
+        rows.append(
+            {
+                **KEY,
+                "evaluation_id": i + 1,
+                "year": 2021 + i,
+                "project": f"项目{i}",
+                "initial_budget": D("155.68"),
+                "annual_budget": D("261.46"),
+                "executed": D("261.46") - i,
+                "total_reported": D("97.13"),
+                "total_computed": D("96.50") + i,
+                "grade_computed": "优" if i else "良",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_execution_rates_side_by_side():
+    fig = charts.execution_rates(evaluations(1))
+    against_annual, against_initial = fig.data
+    assert against_annual.name == "执行率（对全年预算）"
+    assert list(against_annual.text) == ["100.0%"]
+    assert list(against_initial.text) == ["167.9%"]
+    assert "全年预算：%{customdata[2]}" in against_annual.hovertemplate
+    assert "年初预算：%{customdata[2]}" in against_initial.hovertemplate
+    assert against_initial.customdata[0][2] == "155.68 万元"
+
+
+def test_spending_items_sorted_with_share_and_tail_merged():
+    items = pd.DataFrame(
+        [
+            {**KEY, "item": f"明细{i}", "executed": D(i + 1), "annual_budget": None, "share": None}
+            for i in range(25)
+        ]
+    )
+    fig = charts.spending_items(items, top=10)
+    bar = fig.data[0]
+    assert len(bar.y) == 10
+    assert bar.y[-1] == "明细24"  # the largest on top (plotly draws the last row at the top)
+    assert bar.y[0] == "其他（合并）"
+    total = sum(range(1, 26))
+    assert f"合计 {total:.2f} 万元" in fig.layout.title.text
+    assert bar.text[-1] == f"25.00 万元（{25 / total * 100:.1f}%）"
+
+
+def indicators() -> pd.DataFrame:
+    base = {
+        **KEY,
+        "counted": True,
+        "target_operator": None,
+        "target_unit": None,
+        "actual_unit": None,
+    }
+    return pd.DataFrame(
+        [
+            {
+                **base,
+                "level1": "产出指标",
+                "level2": "时效指标",
+                "name": "经费支付时限",
+                "weight": D(10),
+                "score_computed": D("7.13"),
+            },
+            {
+                **base,
+                "level1": "产出指标",
+                "level2": "成本指标",
+                "name": "招录公务员成本",
+                "weight": D(10),
+                "score_computed": D(10),
+                "target_operator": "≤",
+                "target_number": D(2000),
+                "actual_number": D(1756),
+                "target_unit": "元",
+                "actual_unit": "元",
+                "target_raw": "≤2000元",
+            },
+            {
+                **base,
+                "level1": "效益指标",
+                "level2": "服务对象满意度指标",
+                "name": "群众对干部的满意度",
+                "weight": D(10),
+                "score_computed": D(10),
+                "target_operator": "≥",
+                "target_number": D(85),
+                "actual_number": D("99.85"),
+                "target_unit": "%",
+                "actual_unit": "%",
+                "target_raw": "≥85%",
+            },
+            {
+                **base,
+                "level1": "效益指标",
+                "level2": "汇总",
+                "name": "父行",
+                "weight": D(30),
+                "score_computed": D(30),
+                "counted": False,
+            },
+        ]
+    )
+
+
+def test_indicator_tree_sized_by_weight_without_parent_rows():
+    fig = charts.indicator_tree(indicators())
+    sun = fig.data[0]
+    assert sun.branchvalues == "total"
+    values = dict(zip(sun.ids, sun.values, strict=True))
+    assert values["产出指标"] == 20
+    assert values["效益指标"] == 10  # the uncounted parent row adds nothing
+    assert "效益指标/汇总/父行" not in values
+    colors = dict(zip(sun.ids, sun.marker.colors, strict=True))
+    assert colors["产出指标/时效指标/经费支付时限"] == pytest.approx(0.713)
+
+
+def test_target_bullets_cap_and_floor():
+    rows = indicators().iloc[1:3]
+    fig = charts.target_bullets(rows, "满意度与成本")
+    cost, satisfaction = fig.data
+    assert cost.gauge.threshold.value == 2000
+    assert cost.value == 1756
+    assert cost.gauge.bar.color == charts.GOOD  # 1756 under the ≤ 2000 cap
+    assert cost.number.suffix == " 元"
+    assert satisfaction.gauge.axis.range == (0, 100)
+    assert satisfaction.gauge.bar.color == charts.GOOD
+
+
+def test_target_bullets_flags_a_missed_cap():
+    rows = indicators().iloc[[1]].assign(actual_number=D(2500))
+    assert charts.target_bullets(rows, "成本").data[0].gauge.bar.color == charts.BAD
+
+
+def test_achievement_spread_one_box_per_year():
+    rows = pd.concat([indicators().iloc[1:3], indicators().iloc[1:3].assign(year=2023)])
+    fig = charts.achievement_spread(rows, "分布")
+    assert [t.name for t in fig.data] == ["2022年", "2023年"]
+    assert list(fig.data[0].y) == pytest.approx([87.8, 117.470588])
+
+
+def test_grade_distribution_counts_per_department():
+    frame = pd.DataFrame({"department": ["甲", "甲", "乙"], "grade_computed": ["优", "良", "优"]})
+    fig = charts.grade_distribution(frame)
+    by_grade = {t.name: dict(zip(t.y, t.x, strict=True)) for t in fig.data}
+    assert by_grade["优（优秀）"] == {"乙": 1, "甲": 1}
+    assert by_grade["良（良好）"]["甲"] == 1
+    assert by_grade["差（差）"]["乙"] == 0
+
+
+def test_score_gaps_dumbbell():
+    fig = charts.score_gaps(evaluations(2))
+    markers = [t for t in fig.data if t.mode == "markers"]
+    assert [t.name for t in markers] == ["自评得分", "复核得分"]
+    assert list(markers[1].x) == pytest.approx([96.5, 97.5])
+
+
+def test_findings_by_code_stacks_severities():
+    frame = pd.DataFrame(
+        {
+            "severity": ["warning", "warning", "info"],
+            "code": ["SCORE_DIFFERS"] * 2 + ["PARENT_ROW"],
+            "title": ["自评得分与复核得分不一致"] * 2 + ["汇总行不重复计分"],
+        }
+    )
+    fig = charts.findings_by_code(frame)
+    assert {t.name: list(t.x) for t in fig.data} == {"警告": [2], "提示": [1]}
+
+
+def test_user_text_cannot_inject_plotly_markup():
+    rows = indicators().iloc[[1]].assign(name="<a href='http://x'>点</a>", project="<b>粗</b>")
+    fig = charts.target_bullets(rows, "成本")
+    assert "<a" not in fig.data[0].title.text
+    assert "&lt;b&gt;" in fig.data[0].title.text
