@@ -1,0 +1,312 @@
+"""Every scoring rule of DESIGN §4, including the edges, plus property tests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from perfcore.rules import load_rule_set
+from perfcore.scoring import (
+    detect_parent_rows,
+    parse_method,
+    score_evaluation,
+    score_funds,
+    score_indicator,
+)
+from tests.scoring_helpers import evaluation, funds, line
+
+NATIONAL = load_rule_set("national")
+HUBEI = load_rule_set("hubei")
+HUNAN = load_rule_set("hunan")
+
+
+def computed(ln, rules=NATIONAL):
+    score, findings = score_indicator(ln, rules)
+    return score.score_computed, {f.code for f in findings}
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "weight", "expected"),
+    [
+        ("≥6次", "30次", 6, "6"),  # met
+        ("≥100%", "80%", 10, "8.00"),  # missed: w × B/A
+        ("≥90%", "90%", 10, "10"),  # exactly met
+        ("100%", "97%", 7, "6.79"),  # bare percentage = higher is better
+        ("98%以上", "49%", 10, "5.00"),  # 以上 = ≥
+        ("﹦72890元", "72890", 10, "10"),  # equals, bare actual on the target's scale
+        ("=8个", "6", 8, "6.00"),  # equals missed
+        ("≧500亩", "500亩", 5, "5"),
+    ],
+)
+def test_higher_is_better(target, actual, weight, expected):
+    score, _ = computed(line(target, actual, weight))
+    assert score == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "expected"),
+    [
+        ("≤2000元", "1756元", "10"),  # within the cap
+        ("≤2000元", "2500元", "8.00"),  # missed: w × A/B
+        ("≤5%", "10%", "5.00"),
+        ("不超过100万元", "125万元", "8.00"),
+    ],
+)
+def test_lower_is_better_ratio(target, actual, expected):
+    score, _ = computed(line(target, actual, 10))
+    assert score == Decimal(expected)
+
+
+def test_lower_is_better_linear_rule_set_option():
+    from dataclasses import replace
+
+    linear = replace(NATIONAL, reverse_formula="linear")
+    assert computed(line("≤2000元", "2400元", 10), linear)[0] == Decimal("8.00")
+    assert computed(line("≤2000元", "4000元", 10), linear)[0] == Decimal("0.00")
+    assert computed(line("≤2000元", "5000元", 10), linear)[0] == Decimal("0.00")
+
+
+def test_cost_indicator_without_operator_is_lower_is_better():
+    ln = line("2000元", "2500元", 10, name="人均成本", level2="成本指标")
+    assert computed(ln)[0] == Decimal("8.00")
+
+
+def test_zero_target_scores_full_only_at_zero():
+    assert computed(line("0%", "0%", 10, name="公务员考录差错率"))[0] == Decimal(10)
+    score, _ = computed(line("0%", "1%", 10, name="公务员考录差错率"))
+    assert score == Decimal(0)
+    assert computed(line("≤0次", "2次", 5, name="安全事故"))[0] == Decimal(0)
+
+
+def test_far_above_target_is_full_but_flagged_target_too_low():
+    score, codes = computed(line("≥6次", "30次", 6, 6, name="开展学习及活动次数"))
+    assert score == Decimal(6)
+    assert "TARGET_TOO_LOW" in codes
+
+
+def test_just_below_over_achievement_threshold_is_not_flagged():
+    _, codes = computed(line("≥85%", "99.85%", 10, 10))
+    assert "TARGET_TOO_LOW" not in codes
+
+
+def test_over_achievement_threshold_is_a_rule_set_option():
+    ln = line("≥100", "125", 10, 10)
+    assert "TARGET_TOO_LOW" in computed(ln, NATIONAL)[1]  # 1.2
+    assert "TARGET_TOO_LOW" not in computed(ln, HUNAN)[1]  # 1.3
+
+
+def test_lower_is_better_far_below_cap_is_not_target_too_low():
+    _, codes = computed(line("≤2000元", "100元", 10))
+    assert "TARGET_TOO_LOW" not in codes
+
+
+def test_deadline_with_completion_percentage_is_proportional():
+    ln = line("2022年底", "2022年年前完成97.13%", 10, 7.13, name="经费支付时限", level2="时效指标")
+    assert computed(ln)[0] == Decimal("9.71")
+
+
+def test_deduction_method_takes_points_per_percentage_point():
+    ln = line("2022年底", "2022年年前完成97.13%", 10, 7.13, method="扣分:1", reason="疫情")
+    score, codes = computed(ln)
+    assert score == Decimal("7.13")
+    assert "SCORE_DIFFERS" not in codes
+
+
+def test_deduction_never_goes_below_zero():
+    ln = line("≥100%", "50%", 10, method="扣分:2")
+    assert computed(ln)[0] == Decimal("0.00")
+
+
+def test_month_deadline_met():
+    ln = line("9月前", "7月", 5, 5, level2="时效指标")
+    assert computed(ln)[0] == Decimal(5)
+
+
+def test_pass_fail_method_is_all_or_nothing():
+    assert computed(line("≥100%", "99%", 10, method="达标"))[0] == Decimal(0)
+    assert computed(line("≥100%", "100%", 10, method="达标"))[0] == Decimal(10)
+
+
+def test_proportional_method_overrides_direction():
+    ln = line("2000元", "1000元", 10, name="招录成本", level2="成本指标", method="比例")
+    assert computed(ln)[0] == Decimal("5.00")
+
+
+@pytest.mark.parametrize(
+    ("actual", "reported", "tier", "out_of_tier"),
+    [
+        ("持续保证", 20, "达成年度指标", False),  # actual = target text → tier 1
+        ("达成预期指标", 17, "达成年度指标", False),
+        ("达成预期指标", 12, "达成年度指标", True),  # 12 < 16: below its tier
+        ("部分达成", 14, "部分达成年度指标并具有一定效果", False),
+        ("部分达成", 20, "部分达成年度指标并具有一定效果", True),
+        ("未达成", 5, "未达成年度指标且效果较差", False),
+    ],
+)
+def test_qualitative_tiers(actual, reported, tier, out_of_tier):
+    ln = line("持续保证", actual, 20, reported, reason="说明")
+    score, findings = score_indicator(ln, NATIONAL)
+    assert score.tier == tier
+    assert score.score_computed == Decimal(reported)  # never invents a score inside a band
+    assert ("QUALITATIVE_OUT_OF_TIER" in {f.code for f in findings}) is out_of_tier
+
+
+def test_qualitative_bands_follow_the_rule_set():
+    ln = line("效果明显", "部分达成", 10, 5, reason="说明")
+    assert "QUALITATIVE_OUT_OF_TIER" in computed(ln, NATIONAL)[1]  # national partial: [6, 8)
+    assert "QUALITATIVE_OUT_OF_TIER" not in computed(ln, HUBEI)[1]  # hubei partial: [5, 8)
+    hunan = score_indicator(line("效果明显", "达成", 10, 9), HUNAN)[0]
+    assert hunan.tier == "优"
+
+
+def test_qualitative_tier_unknown_keeps_reported_with_info():
+    ln = line("根据实际工作需要录用", "582人", 7, 7, name="公务员考录人数")
+    score, findings = score_indicator(ln, NATIONAL)
+    assert score.score_computed == Decimal(7)
+    assert [f.code for f in findings] == ["QUALITATIVE_TIER_UNKNOWN"]
+    assert findings[0].severity == "info"
+
+
+def test_blank_target_or_actual_keeps_reported_score():
+    score, _ = score_indicator(line("", "100%", 10, 9), NATIONAL)
+    assert score.score_computed == Decimal(9)
+    assert score.rule == "kept_reported"
+
+
+def test_missing_weight_keeps_reported_and_warns():
+    score, codes = computed(line("≥5组", "5组", None, 5))
+    assert score == Decimal(5)
+    assert "WEIGHT_MISSING" in codes
+
+
+def test_not_applicable_row_excluded_and_total_rescaled_to_100():
+    ev = evaluation(
+        line("≥10", "10", 45, 45, name="甲"),
+        line("≥10", "5", 45, 22.5, name="乙", reason="原因"),
+        line("≥10", "/", 0, None, name="丙", method="不适用"),
+    )
+    result = score_evaluation(ev, NATIONAL)
+    # funds 10 + 45 + 22.5 = 77.5 of 100 applicable points → 77.5; now exclude 10 points of weight:
+    ev2 = evaluation(
+        line("≥10", "10", 40, 40, name="甲"),
+        line("≥10", "5", 40, 20, name="乙", reason="原因"),
+        line("≥10", "/", 10, None, name="丙", method="不适用"),
+    )
+    result2 = score_evaluation(ev2, NATIONAL)
+    assert result.total_computed == Decimal("77.50")
+    # (10 + 40 + 20) × 100 / 90 = 77.78
+    assert result2.total_computed == Decimal("77.78")
+    assert "NOT_APPLICABLE_RESCALED" in {f.code for f in result2.findings}
+    assert not result2.indicators[2].counted
+
+
+def test_parent_rows_are_detected_and_not_counted_twice():
+    lines = [
+        line("≧20000亩", "20000亩", None, 15, name="一、示范区建立"),
+        line("≧500亩", "500亩", None, 5, name="1、水稻侧深施肥+缓控释肥"),
+        line("≧1000亩", "1000亩", None, 5, name="2、玉米种肥同播+缓控释肥"),
+        line("≧18500亩", "18500亩", None, 5, name="3、施用配方肥"),
+        line("≧60个", "105个", None, 5, name="三、土样植株化验"),
+        line("≧300户", "300户", None, 5, name="四、农户施肥情况调查(户)"),
+    ]
+    assert detect_parent_rows(lines) == {0}
+    result = score_evaluation(evaluation(*lines), NATIONAL)
+    assert not result.indicators[0].counted
+    assert result.total_computed == Decimal(10 + 25)
+
+
+def test_marked_parent_row_is_not_counted():
+    lines = [
+        line("≥2", "2", 10, 10, name="合计", method="汇总"),
+        line("≥1", "1", 5, 5, name="甲"),
+        line("≥1", "1", 5, 5, name="乙"),
+    ]
+    result = score_evaluation(evaluation(*lines), NATIONAL)
+    assert result.total_computed == Decimal(20)
+
+
+def test_funds_score_is_weight_times_rate_against_annual_budget():
+    score, _ = score_funds(funds("43.2", "37.24"), NATIONAL)
+    assert score.execution_rate == Decimal("37.24") / Decimal("43.2")
+    assert score.score_computed == Decimal("8.62")
+
+
+def test_funds_over_100_percent_is_capped_and_noted():
+    score, findings = score_funds(funds("329.77", "338.31"), NATIONAL)
+    assert score.score_computed == Decimal("10.00")
+    assert "FUNDS_OVER_EXECUTED" in {f.code for f in findings}
+
+
+def test_funds_weight_comes_from_the_rule_set_unless_printed():
+    assert score_funds(funds("278.4449", "30"), HUBEI)[0].score_computed == Decimal("2.15")
+    assert score_funds(funds("100", "50"), NATIONAL)[0].weight == Decimal(10)
+
+
+def test_funds_whole_point_rounding_option():
+    from dataclasses import replace
+
+    whole = replace(NATIONAL, funds_rounding=Decimal(1))
+    score, findings = score_funds(funds("43.2", "37.24", reported=9), whole)
+    assert score.score_computed == Decimal(9)
+    assert "FUNDS_SCORE_DIFFERS" not in {f.code for f in findings}
+
+
+def test_empty_total_row_uses_the_sources():
+    lines = funds("0", "0", 当年财政拨款=("132.912", "132.912"))
+    score, findings = score_funds(lines, NATIONAL)
+    assert score.execution_rate == Decimal(1)
+    assert "FUNDS_TOTAL_EMPTY" in {f.code for f in findings}
+
+
+def test_no_funds_rows_scores_zero_and_warns():
+    score, findings = score_funds((), NATIONAL)
+    assert score.score_computed == 0
+    assert [f.code for f in findings] == ["FUNDS_MISSING"]
+
+
+def test_parse_method_rejects_unknown():
+    assert parse_method("扣分：0.5").points_per_pp == Decimal("0.5")
+    with pytest.raises(ValueError):
+        parse_method("随便")
+
+
+def test_grade_bands_are_half_open():
+    assert NATIONAL.grade_for(Decimal("90")) == "优"
+    assert NATIONAL.grade_for(Decimal("89.99")) == "良"
+    assert NATIONAL.grade_for(Decimal("80")) == "良"
+    assert NATIONAL.grade_for(Decimal("79.99")) == "中"
+    assert NATIONAL.grade_for(Decimal("59.99")) == "差"
+
+
+# --- properties ------------------------------------------------------------------------------
+
+amounts = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
+weights = st.decimals(min_value=1, max_value=50, places=1, allow_nan=False, allow_infinity=False)
+operators = st.sampled_from(["≥", "≤", "=", ""])
+units = st.sampled_from(["", "%", "次", "元", "万元"])
+
+
+@given(operators, amounts, amounts, units, weights, st.sampled_from([NATIONAL, HUBEI, HUNAN]))
+def test_score_is_never_negative_nor_above_weight(op, a, b, unit, w, rules):
+    score, _ = score_indicator(line(f"{op}{a}{unit}", f"{b}{unit}", w), rules)
+    assert score.score_computed is not None
+    assert 0 <= score.score_computed <= w
+
+
+@given(amounts.filter(lambda a: a > 0), amounts, amounts, weights)
+def test_raising_actual_never_lowers_a_higher_is_better_score(a, b1, b2, w):
+    low, high = sorted([b1, b2])
+    s_low = score_indicator(line(f"≥{a}", f"{low}", w), NATIONAL)[0].score_computed
+    s_high = score_indicator(line(f"≥{a}", f"{high}", w), NATIONAL)[0].score_computed
+    assert s_high >= s_low
+
+
+@given(amounts.filter(lambda a: a > 0), amounts, amounts, weights)
+def test_raising_actual_never_raises_a_lower_is_better_score(a, b1, b2, w):
+    low, high = sorted([b1, b2])
+    s_low = score_indicator(line(f"≤{a}元", f"{low}元", w), NATIONAL)[0].score_computed
+    s_high = score_indicator(line(f"≤{a}元", f"{high}元", w), NATIONAL)[0].score_computed
+    assert s_high <= s_low
