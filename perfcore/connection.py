@@ -1,0 +1,50 @@
+"""Opens the store file for writing, waiting a bounded time while another process holds it.
+
+DuckDB lets one process at a time open a file read-write and refuses the others at once
+("Could not set lock"). A second writer (a CLI ingest while another runs) should wait a
+little rather than fail, but never hang: after PERF_DB_LOCK_TIMEOUT seconds (default 10) it
+gets `StoreBusy`, and the file is untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_LOCK_TIMEOUT = 10.0
+_RETRY_PAUSE = 0.1
+
+
+class StoreBusy(RuntimeError):
+    """Another process holds the store file."""
+
+    def __init__(self, path: Path, waited: float, detail: str) -> None:
+        super().__init__(
+            f"数据库正被另一个程序使用，请稍后再试（已等待 {waited:.0f} 秒）。"
+            f" / The store {path} is locked by another process (waited {waited:.1f} s): {detail}"
+        )
+        self.path = path
+
+
+def lock_timeout() -> float:
+    raw = os.environ.get("PERF_DB_LOCK_TIMEOUT", "")
+    return float(raw) if raw.strip() else DEFAULT_LOCK_TIMEOUT
+
+
+def connect(path: Path, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to `path`, retrying while another process holds the lock."""
+    limit = lock_timeout() if timeout is None else timeout
+    started = time.monotonic()
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if "Could not set lock" not in str(exc):
+                raise
+            waited = time.monotonic() - started
+            if waited >= limit:
+                raise StoreBusy(path, waited, str(exc)) from exc
+            time.sleep(min(_RETRY_PAUSE, max(limit - waited, 0.0)))

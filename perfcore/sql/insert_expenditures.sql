@@ -1,0 +1,1 @@
+INSERT INTO expenditures BY NAME SELECT * FROM new_expenditures;

@@ -1,0 +1,1 @@
+INSERT INTO findings BY NAME SELECT * FROM new_findings;

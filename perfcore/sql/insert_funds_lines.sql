@@ -1,0 +1,1 @@
+INSERT INTO funds_lines BY NAME SELECT * FROM new_funds_lines;

@@ -1,0 +1,1 @@
+INSERT INTO indicator_scores BY NAME SELECT * FROM new_indicator_scores;

@@ -1,0 +1,1 @@
+INSERT INTO scores BY NAME SELECT * FROM new_scores;

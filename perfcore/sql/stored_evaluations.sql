@@ -1,0 +1,1 @@
+SELECT * FROM evaluations ORDER BY evaluation_id;

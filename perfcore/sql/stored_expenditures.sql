@@ -1,0 +1,1 @@
+SELECT * FROM expenditures ORDER BY evaluation_id, line_no;

@@ -1,0 +1,1 @@
+SELECT upload_id FROM uploads WHERE sha256 = $sha256;

@@ -1,0 +1,403 @@
+"""The DuckDB store: one file holding every accepted upload, its evaluation versions and scores.
+
+Writes are all-or-nothing: an upload is read, checked and scored before any transaction is
+opened, and then written in one transaction on a fresh cursor, so a failed, rejected or
+killed ingest leaves the file exactly as it was. Nothing is ever deleted: a re-upload or a
+restore adds a version, a recompute adds a scoring run. Every write appends to `audit_log`,
+whose highest entry is the `data_version` the dashboard caches on.
+
+DuckDB 2.0 refuses a connection object shared between threads, so each query or transaction
+gets its own `cursor()`; writers in one process queue on a lock, writers in other processes
+are kept out by DuckDB's file lock (see `perfcore.connection`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+
+from perfcore import records, versions
+from perfcore.connection import StoreBusy, connect
+from perfcore.engine import Assessment, assess, rescore
+from perfcore.model import EvaluationKey, EvaluationResult, UploadFile
+from perfcore.rules import available_rule_sets, load_rule_set
+from perfcore.schema import migrate
+from perfcore.sqlfiles import one_row, query
+
+DEFAULT_DB = "data/perf.duckdb"
+SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "seed"
+SEED_USER = "seed"
+
+Progress = Callable[[float, str], None]
+__all__ = [
+    "DEFAULT_DB",
+    "IngestOutcome",
+    "Store",
+    "StoreBusy",
+    "db_path",
+    "open_store",
+    "upload_sha256",
+]
+
+# pandas dtypes that carry NULLs faithfully into each DuckDB column type; exact decimals go
+# as text (see perfcore.records).
+_DTYPES = {"BIGINT": "Int64", "INTEGER": "Int64", "BOOLEAN": "boolean", "VARCHAR": "string"}
+
+
+def db_path() -> Path:
+    """The store file: $PERF_DB, else data/perf.duckdb (relative to the working directory)."""
+    return Path(os.environ.get("PERF_DB") or DEFAULT_DB)
+
+
+def upload_sha256(files: Sequence[UploadFile]) -> str:
+    """The identity of an upload: the same files, in any order and under any names, hash alike."""
+    digests = sorted(hashlib.sha256(f.data).hexdigest() for f in files)
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+def _quiet(_fraction: float, _message: str) -> None:
+    """The progress callback when nobody is watching."""
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    status: Literal["stored", "rejected", "duplicate"]
+    assessment: Assessment
+    upload_id: int | None  # the new upload, or the earlier identical one for a duplicate
+    versions: dict[EvaluationKey, int]  # the version each evaluation got (empty unless stored)
+
+
+class Store:
+    """An open store file. Use one per process; share it between threads freely."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+        self.path = path
+        self._con = con
+        self._write_lock = threading.RLock()  # recompute holds it around a transaction
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor for one query or transaction; close it (or let it go) when done."""
+        return self._con.cursor()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def data_version(self) -> int:
+        """The number of the latest change (ingest, restore, recompute); 0 for an empty store."""
+        return self._one_row("data_version")[0]
+
+    def _one_row(self, name: str, params: dict[str, Any] | None = None) -> tuple | None:
+        cur = self.cursor()
+        try:
+            return one_row(cur, name, params)
+        finally:
+            cur.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction: commit at the end of the block, roll back on any exception."""
+        with self._write_lock:
+            cur = self.cursor()
+            try:
+                cur.begin()
+                yield cur
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+            finally:
+                cur.close()
+
+    # --- ingest --------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        files: Sequence[UploadFile],
+        *,
+        uploaded_by: str,
+        rule_set: str | None = None,
+        progress: Progress | None = None,
+    ) -> IngestOutcome:
+        """Read, check and score `files`, then store them in one transaction, or not at all."""
+        report = progress or _quiet
+        report(0.0, "正在读取并校验文件…")
+        assessment = assess(files, rule_set)
+        if assessment.has_errors or not assessment.results:
+            report(1.0, "文件有错误，未保存任何数据。")
+            return IngestOutcome("rejected", assessment, None, {})
+        sha256 = upload_sha256(files)
+        earlier = self._one_row("upload_by_sha256", {"sha256": sha256})
+        if earlier is not None:
+            report(1.0, "这些文件此前已上传过，未做任何更改。")
+            return IngestOutcome("duplicate", assessment, earlier[0], {})
+        report(0.2, "正在按各评分规则复核…")
+        runs = [_all_runs(result) for result in assessment.results]
+        with self._transaction() as cur:
+            earlier = one_row(cur, "upload_by_sha256", {"sha256": sha256})
+            if earlier is not None:  # stored by another writer since the check above
+                return IngestOutcome("duplicate", assessment, earlier[0], {})
+            upload_id, versions_by_key = self._write_upload(
+                cur, files, sha256, assessment, runs, uploaded_by, report
+            )
+        report(1.0, f"已保存 {len(versions_by_key)} 个评价。")
+        return IngestOutcome("stored", assessment, upload_id, versions_by_key)
+
+    def _write_upload(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        files: Sequence[UploadFile],
+        sha256: str,
+        assessment: Assessment,
+        runs: list[list[EvaluationResult]],
+        uploaded_by: str,
+        report: Progress,
+    ) -> tuple[int, dict[EvaluationKey, int]]:
+        now = datetime.now()
+        ids = _next_ids(cur)
+        upload_id = ids["upload_id"]
+        keys = pd.DataFrame(
+            [(r.key.year, r.key.department, r.key.project) for r in assessment.results],
+            columns=["year", "department", "project"],
+        ).astype({"year": "Int64", "department": "string", "project": "string"})
+        cur.register("new_keys", keys)
+        try:
+            latest = {
+                EvaluationKey(y, d, p): v
+                for y, d, p, v in cur.execute(query("latest_versions")).fetchall()
+            }
+            cur.execute(query("retire_current"))
+        finally:
+            cur.unregister("new_keys")
+        evaluations = [r.evaluation for r in assessment.results]
+        cur.execute(
+            query("insert_audit"),
+            {
+                "data_version": ids["data_version"],
+                "action": "ingest",
+                "happened_at": now,
+                "actor": uploaded_by,
+                "upload_id": upload_id,
+                "rule_set": None,
+                "detail": f"上传 {len(files)} 个文件，{len(evaluations)} 个评价",
+            },
+        )
+        cur.execute(
+            query("insert_upload"),
+            {
+                "upload_id": upload_id,
+                "sha256": sha256,
+                "file_names": [f.name for f in files],
+                "size_bytes": sum(len(f.data) for f in files),
+                "n_rows": records.n_rows(evaluations),
+                "n_evaluations": len(evaluations),
+                "uploaded_by": uploaded_by,
+                "uploaded_at": now,
+                "data_version": ids["data_version"],
+            },
+        )
+        for file_no, item in enumerate(files, start=1):
+            cur.execute(
+                query("insert_upload_file"),
+                {
+                    "upload_id": upload_id,
+                    "file_no": file_no,
+                    "name": item.name,
+                    "size_bytes": len(item.data),
+                    "sha256": hashlib.sha256(item.data).hexdigest(),
+                    "data": item.data,
+                },
+            )
+        report(0.4, "正在写入数据…")
+        batch = records.Batch(ids["data_version"], ids["evaluation_id"], ids["line_id"])
+        versions_by_key: dict[EvaluationKey, int] = {}
+        owners: dict[tuple[str | None, int | None], tuple[int, dict]] = {}
+        for own_and_others in runs:
+            own = own_and_others[0]
+            version = latest.get(own.key, 0) + 1
+            versions_by_key[own.key] = version
+            evaluation_id, line_ids = batch.add_evaluation(
+                own, upload_id=upload_id, version=version, created_at=now, created_by=uploaded_by
+            )
+            for result in own_and_others:
+                batch.add_scores(evaluation_id, upload_id, line_ids, result)
+            for place in _places(own):
+                owners.setdefault(place, (evaluation_id, line_ids))
+        _add_reading_findings(batch, assessment, upload_id, owners)
+        self._insert_batch(cur, batch, report)
+        return upload_id, versions_by_key
+
+    def _insert_batch(
+        self, cur: duckdb.DuckDBPyConnection, batch: records.Batch, report: Progress
+    ) -> None:
+        frames = batch.frames()
+        for step, (table, frame) in enumerate(frames.items(), start=1):
+            report(0.4 + 0.5 * step / len(frames), f"正在写入 {table}…")
+            _insert_frame(cur, table, frame)
+
+    # --- versions ------------------------------------------------------------------------
+
+    def history(
+        self,
+        key: EvaluationKey | None = None,
+        *,
+        year: int | None = None,
+        department: str | None = None,
+        project: str | None = None,
+    ) -> pd.DataFrame:
+        """Every stored version (of `key`, or matching the given parts), oldest first."""
+        if key is not None:
+            year, department, project = key.year, key.department, key.project
+        cur = self.cursor()
+        try:
+            return versions.history(cur, year, department, project)
+        finally:
+            cur.close()
+
+    def restore(self, key: EvaluationKey, version: int, *, restored_by: str) -> int:
+        """Make a copy of `version` the current one; returns its (new) version number."""
+        with self._transaction() as cur:
+            return versions.restore(cur, key, version, restored_by, datetime.now())
+
+    # --- rescoring -----------------------------------------------------------------------
+
+    def recompute(
+        self, rule_set: str, progress: Progress | None = None, *, requested_by: str = "system"
+    ) -> int:
+        """Rescore every stored evaluation version under `rule_set`; returns how many."""
+        report = progress or _quiet
+        load_rule_set(rule_set)  # UnknownRuleSet before any work
+        with self._write_lock:
+            report(0.0, "正在读取已保存的评价…")
+            cur = self.cursor()
+            try:
+                stored = versions.stored_evaluations(cur)
+            finally:
+                cur.close()
+            # Under the writer lock (and DuckDB's file lock) no one else can take this number.
+            batch = records.Batch(self.data_version() + 1, 0, 0)
+            for done, item in enumerate(stored, start=1):
+                result = rescore(item.evaluation, rule_set)
+                batch.add_scores(item.evaluation_id, item.upload_id, item.line_ids, result)
+                if done % 500 == 0:
+                    report(0.1 + 0.7 * done / len(stored), f"已复核 {done}/{len(stored)} 个评价…")
+            with self._transaction() as cur:
+                cur.execute(
+                    query("insert_audit"),
+                    {
+                        "data_version": batch.data_version,
+                        "action": "recompute",
+                        "happened_at": datetime.now(),
+                        "actor": requested_by,
+                        "upload_id": None,
+                        "rule_set": rule_set,
+                        "detail": f"按规则 {rule_set} 重新复核 {len(stored)} 个评价版本",
+                    },
+                )
+                self._insert_batch(cur, batch, report)
+        report(1.0, f"已按规则 {rule_set} 重新复核 {len(stored)} 个评价版本。")
+        return len(stored)
+
+
+def _all_runs(own: EvaluationResult) -> list[EvaluationResult]:
+    """The evaluation's own scoring first, then one run per other shipped rule set."""
+    others = [
+        rescore(own.evaluation, info.name)
+        for info in available_rule_sets()
+        if info.name != own.rule_set
+    ]
+    return [own, *others]
+
+
+def _places(result: EvaluationResult) -> Iterator[tuple[str | None, int | None]]:
+    """(file, row) of every line an evaluation was read from."""
+    evaluation = result.evaluation
+    for line in (*evaluation.funds, *evaluation.indicators, *evaluation.expenditures):
+        if line.location is not None and line.location.row is not None:
+            yield line.location.file, line.location.row
+
+
+def _add_reading_findings(
+    batch: records.Batch,
+    assessment: Assessment,
+    upload_id: int,
+    owners: dict[tuple[str | None, int | None], tuple[int, dict]],
+) -> None:
+    """Reading findings go with the evaluation whose row they point at, else with the upload."""
+    for item in assessment.findings:
+        loc = item.location
+        owner = owners.get((loc.file, loc.row)) if loc is not None else None
+        if owner is None:
+            batch.add_findings([item], upload_id, None, None, {})
+        else:
+            evaluation_id, line_ids = owner
+            batch.add_findings(
+                [item], upload_id, evaluation_id, None, records.lines_by_location(line_ids)
+            )
+
+
+def _next_ids(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    row = one_row(cur, "next_ids")
+    return dict(zip(("data_version", "upload_id", "evaluation_id", "line_id"), row, strict=True))
+
+
+def _insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Insert a DataFrame into `table`, typed from the table's own columns."""
+    columns = cur.execute(query("table_columns"), {"table": table}).fetchall()
+    dtypes = {}
+    for name, data_type in columns:
+        if data_type in _DTYPES:
+            dtypes[name] = _DTYPES[data_type]
+        elif data_type.startswith("DECIMAL"):
+            dtypes[name] = "string"
+    view = f"new_{table}"
+    cur.register(view, frame.astype({c: t for c, t in dtypes.items() if c in frame.columns}))
+    try:
+        cur.execute(query(f"insert_{table}"))
+    finally:
+        cur.unregister(view)
+
+
+def seed_files(folder: Path = SEED_DIR) -> list[UploadFile]:
+    return [UploadFile(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
+
+
+def open_store(path: str | Path | None = None, *, seed: bool = True) -> Store:
+    """Open (creating and migrating if needed) the store file.
+
+    A file that did not exist is seeded with data/seed/*.csv when `seed` is true; if seeding
+    fails, the new file is removed again so the next start tries afresh.
+    """
+    target = Path(path) if path is not None else db_path()
+    is_new = not target.exists()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(target, connect(target))
+    try:
+        migrate(store._con)
+        if is_new and seed:
+            outcome = store.ingest(seed_files(), uploaded_by=SEED_USER)
+            if outcome.status != "stored":
+                problems = "; ".join(f.message for _, f in outcome.assessment.all_findings())
+                raise RuntimeError(f"种子数据无法导入 / seed data rejected: {problems}")
+    except BaseException:
+        store.close()
+        if is_new:
+            for leftover in (target, target.with_name(target.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+    return store
