@@ -1,0 +1,5 @@
+-- 服务对象满意度指标 lines across evaluations.
+SELECT *
+FROM scoped_indicator_lines($years, $departments, $projects, $grades, $rule_set, $as_of)
+WHERE level2 LIKE '%满意度%'
+ORDER BY year DESC, department, project, line_no;

@@ -1,0 +1,1 @@
+SELECT DISTINCT rule_set FROM scores ORDER BY rule_set;
