@@ -11,6 +11,7 @@ import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -60,7 +61,9 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     return run
 
 
-def print_outcome(outcome: IngestOutcome, out=sys.stdout) -> None:
+def print_outcome(outcome: IngestOutcome, out: TextIO | None = None) -> None:
+    """The assessment summary, then what happened to the upload, in Chinese."""
+    out = out or sys.stdout
     print_summary(outcome.assessment, out)
     if outcome.status == "rejected":
         print("结果：文件有错误，未保存任何数据（rejected: nothing stored）。", file=out)

@@ -147,7 +147,8 @@ class Store:
             report(1.0, "这些文件此前已上传过，未做任何更改。")
             return IngestOutcome("duplicate", assessment, earlier[0], {})
         report(0.2, "正在按各评分规则复核…")
-        runs = [_all_runs(result) for result in assessment.results]
+        shipped = [info.name for info in available_rule_sets()]
+        runs = [_all_runs(result, shipped) for result in assessment.results]
         with self._transaction() as cur:
             earlier = one_row(cur, "upload_by_sha256", {"sha256": sha256})
             if earlier is not None:  # stored by another writer since the check above
@@ -314,14 +315,9 @@ class Store:
         return len(stored)
 
 
-def _all_runs(own: EvaluationResult) -> list[EvaluationResult]:
+def _all_runs(own: EvaluationResult, shipped: Sequence[str]) -> list[EvaluationResult]:
     """The evaluation's own scoring first, then one run per other shipped rule set."""
-    others = [
-        rescore(own.evaluation, info.name)
-        for info in available_rule_sets()
-        if info.name != own.rule_set
-    ]
-    return [own, *others]
+    return [own, *(rescore(own.evaluation, name) for name in shipped if name != own.rule_set)]
 
 
 def _places(result: EvaluationResult) -> Iterator[tuple[str | None, int | None]]:
@@ -377,10 +373,12 @@ def seed_files(folder: Path = SEED_DIR) -> list[UploadFile]:
     return [UploadFile(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
 
 
-def open_store(path: str | Path | None = None, *, seed: bool = True) -> Store:
+def open_store(
+    path: str | Path | None = None, *, seed: bool = True, seed_dir: Path = SEED_DIR
+) -> Store:
     """Open (creating and migrating if needed) the store file.
 
-    A file that did not exist is seeded with data/seed/*.csv when `seed` is true; if seeding
+    A file that did not exist is seeded with `seed_dir`/*.csv when `seed` is true; if seeding
     fails, the new file is removed again so the next start tries afresh.
     """
     target = Path(path) if path is not None else db_path()
@@ -390,7 +388,7 @@ def open_store(path: str | Path | None = None, *, seed: bool = True) -> Store:
     try:
         migrate(store._con)
         if is_new and seed:
-            outcome = store.ingest(seed_files(), uploaded_by=SEED_USER)
+            outcome = store.ingest(seed_files(seed_dir), uploaded_by=SEED_USER)
             if outcome.status != "stored":
                 problems = "; ".join(f.message for _, f in outcome.assessment.all_findings())
                 raise RuntimeError(f"种子数据无法导入 / seed data rejected: {problems}")
