@@ -116,9 +116,10 @@ def user_key(name: str) -> str:
 
 def load_config(secrets_map: Mapping[str, Any]) -> AccessConfig:
     """Read the access rules from the parsed secrets; raises AccessConfigError when unusable."""
+    users = _users(secrets_map.get("users", {}))
     modes = [mode for section, mode in MODE_SECTIONS.items() if section in secrets_map]
     if not modes:
-        return AccessConfig("local")
+        return AccessConfig("local", users)
     if len(modes) > 1:
         names = "、".join(f"[{s}]" for s in MODE_SECTIONS if s in secrets_map)
         raise AccessConfigError(
@@ -126,7 +127,6 @@ def load_config(secrets_map: Mapping[str, Any]) -> AccessConfig:
             "secrets.toml configures more than one login mode; keep exactly one.",
         )
     mode = modes[0]
-    users = _users(secrets_map.get("users", {}))
     if mode == "oidc":
         return AccessConfig(mode, users, providers=_providers(secrets_map["auth"]))
     if mode == "proxy":
