@@ -10,6 +10,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
@@ -93,6 +94,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if outcome.status == "rejected" else 0
 
 
+def _points(value: object) -> str:
+    """A score from a query frame (float, Decimal or missing) as people write it."""
+    return "—" if pd.isna(value) else fmt(Decimal(str(value)))
+
+
 @_guarded
 def cmd_history(args: argparse.Namespace) -> int:
     store = _existing_store(args)
@@ -109,7 +115,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(
             f"{row.year}年 {row.department}「{row.project}」 第 {row.version} 版{current}"
             f"  {how}  {row.created_by}  {row.created_at:%Y-%m-%d %H:%M:%S}"
-            f"  复核 {fmt(row.total_computed)}（{row.grade_computed}）"
+            f"  复核 {_points(row.total_computed)}（{row.grade_computed}）"
             f"  文件 {'、'.join(row.file_names)}"
         )
     return 0
