@@ -1,0 +1,1 @@
+"""Province-scale benchmark: a synthetic upload generator and the `make bench` runner."""

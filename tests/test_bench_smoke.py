@@ -1,0 +1,112 @@
+"""The benchmark code paths at N = 20, so `make bench` cannot rot. No timing assertions."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from bench.generate import DEPARTMENTS, HEADERS, generate
+from perfcore.engine import assess_paths
+
+N = 20
+
+# Codes the generator produces on purpose (real-table inconsistencies) or as plain notes.
+DELIBERATE = {
+    "SCORE_ABOVE_WEIGHT",
+    "SCORE_DIFFERS",
+    "NO_DEVIATION_REASON",
+    "TARGET_TOO_LOW",
+    "QUALITATIVE_OUT_OF_TIER",
+    "QUALITATIVE_TIER_UNKNOWN",
+    "FUNDS_ROWS_MISMATCH",
+    "FUNDS_SCORE_DIFFERS",
+    "FUNDS_IN_YUAN",
+    "EXPENDITURES_MISMATCH",
+    "TOTAL_MISMATCH",
+    "GRADE_MISMATCH",
+    "GRADE_LABEL_OLD",
+    "PARENT_ROW",
+    "WEIGHTS_NOT_100",
+}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory):
+    return generate(N, seed=7, out=tmp_path_factory.mktemp("synthetic"), per_part=8)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_parts_hold_whole_evaluations_in_the_upload_format(generated) -> None:
+    assert generated.evaluations == N
+    assert len(generated.parts) == 3  # 8 + 8 + 4
+    assert sum(generated.rows.values()) == sum(len(_rows(p)) for p in generated.files)
+    for part in generated.parts:
+        keys = set()
+        for table, path in zip(HEADERS, part, strict=True):
+            assert path.name.startswith("synthetic-") and path.name.endswith(f"-{table}.csv")
+            with path.open(encoding="utf-8") as handle:
+                assert tuple(next(csv.reader(handle))) == HEADERS[table]
+            table_keys = {(r["年度"], r["部门"], r["项目名称"]) for r in _rows(path)}
+            assert not keys or table_keys == keys, f"{path.name} has other evaluations"
+            keys = table_keys
+
+
+def test_every_name_says_synthetic(generated) -> None:
+    assert all(d.startswith("合成-") for d in DEPARTMENTS)
+    for path in generated.table_files("evaluations"):
+        for row in _rows(path):
+            assert row["部门"].startswith("合成-")
+            assert row["项目名称"].startswith("合成数据")
+            assert row["年度总体目标"].startswith("合成数据")
+
+
+def test_same_seed_same_files_other_seed_other_files(generated, tmp_path: Path) -> None:
+    again = generate(N, seed=7, out=tmp_path / "again", per_part=8)
+    other = generate(N, seed=8, out=tmp_path / "other", per_part=8)
+    for first, second in zip(generated.files, again.files, strict=True):
+        assert first.read_bytes() == second.read_bytes()
+    assert generated.files[3].read_bytes() != other.files[3].read_bytes()
+
+
+def test_refuses_to_write_into_the_seed_folder() -> None:
+    seed = Path(__file__).resolve().parents[1] / "data" / "seed"
+    with pytest.raises(ValueError, match="data/seed"):
+        generate(1, seed=1, out=seed / "synthetic")
+
+
+def test_generated_files_assess_without_errors(generated) -> None:
+    assessment = assess_paths(generated.files)
+    assert len(assessment.results) == N
+    codes = {f.code for _, f in assessment.all_findings()}
+    assert not assessment.has_errors, [
+        f for _, f in assessment.all_findings() if f.severity == "error"
+    ]
+    assert codes <= DELIBERATE, codes - DELIBERATE
+
+
+def test_a_larger_set_has_the_real_table_mix(tmp_path: Path) -> None:
+    """At a few hundred evaluations every deliberate inconsistency shows up at least once."""
+    generated = generate(200, seed=3, out=tmp_path)
+    text = "".join(p.read_text(encoding="utf-8") for p in generated.table_files("indicators"))
+    for written in ("≥", "≤", "=", "%", "年底", "月前", "持续保证", "基本达成", "扣分:1"):
+        assert written in text, written
+    funds = "".join(p.read_text(encoding="utf-8") for p in generated.table_files("funds"))
+    assert "元," in funds  # an amount in 元 inside a 万元 table
+    codes = {f.code for _, f in assess_paths(generated.files).all_findings()}
+    for code in (
+        "SCORE_ABOVE_WEIGHT",
+        "SCORE_DIFFERS",
+        "NO_DEVIATION_REASON",
+        "TARGET_TOO_LOW",
+        "FUNDS_ROWS_MISMATCH",
+        "FUNDS_IN_YUAN",
+        "EXPENDITURES_MISMATCH",
+        "TOTAL_MISMATCH",
+    ):
+        assert code in codes, code
