@@ -18,6 +18,19 @@ GRADES: Final = ("优", "良", "中", "差")
 
 _GRADE_COLORS: Final = {"优": "green", "良": "blue", "中": "orange", "差": "red"}
 _GRADE_WORDS: Final = {"优": "优秀", "良": "良好", "中": "中等", "差": "差"}
+_RULES: Final = {
+    "higher": "越高越好（按比例）",
+    "lower_ratio": "越低越好（按比例）",
+    "lower_linear": "越低越好（线性扣减）",
+    "zero_target": "目标为零",
+    "deadline": "时限",
+    "deduct": "按差距扣分",
+    "pass_fail": "达标得满分",
+    "qualitative": "定性档次",
+    "kept_reported": "无法复核，保留自评",
+    "not_applicable": "不适用",
+    "parent": "汇总行",
+}
 _MARKDOWN_SPECIAL: Final = frozenset(string.punctuation)
 
 Number = Decimal | float | int | None
@@ -104,6 +117,11 @@ def grade_badge(grade: str | None) -> GradeBadge:
 def grade_word(grade: str | None) -> str:
     """The long form a leader reads in a sentence: 优 → 优秀."""
     return _GRADE_WORDS.get(grade or "", "未评级")
+
+
+def rule_label(rule: str | None) -> str:
+    """The scoring rule perfcore used, in Chinese; an unknown code is shown as it is."""
+    return _RULES.get(rule or "", rule or MISSING)
 
 
 def md_escape(text: object) -> str:

@@ -88,3 +88,10 @@ def test_rounding_is_half_up_like_the_tables():
     assert fmt.wan(Decimal("2.665")) == "2.67 万元"
     assert fmt.score(Decimal("7.125")) == "7.13"
     assert fmt.pct(Decimal("0.86205"), 2) == "86.21%"
+
+
+def test_rule_label():
+    assert fmt.rule_label("higher") == "越高越好（按比例）"
+    assert fmt.rule_label("kept_reported") == "无法复核，保留自评"
+    assert fmt.rule_label("new_rule") == "new_rule"
+    assert fmt.rule_label(None) == "—"

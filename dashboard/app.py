@@ -1,0 +1,164 @@
+"""绩效自评看板 — the entry: page list, global filters in the sidebar, and the page's title.
+
+Run with `streamlit run dashboard/app.py` (`make run`). The filters are widgets bound to the URL
+(`bind="query-params"`), so the address bar always holds the current view and a copied link
+opens the same view; values a link names that do not exist are reported, not raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import data
+from dashboard import format as fmt
+
+st.set_page_config(
+    page_title="绩效自评看板",
+    page_icon=":material/analytics:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = [
+    st.Page(
+        "views/overview.py",
+        title="总览",
+        icon=":material/dashboard:",
+        default=True,
+        help="关键指标、各部门各项目排名与等级分布；只选一个项目时显示项目概况。",
+    ),
+    st.Page(
+        "views/funds.py",
+        title="资金执行",
+        icon=":material/account_balance:",
+        url_path="funds",
+        help="预算桥（上年结转、年初预算、年中追加、全年预算、执行）、执行率与支出明细。",
+    ),
+    st.Page(
+        "views/indicators.py",
+        title="指标得分",
+        icon=":material/account_tree:",
+        url_path="indicators",
+        help="一级、二级、三级指标结构，自评得分与复核得分逐项对照。",
+    ),
+    st.Page(
+        "views/satisfaction.py",
+        title="满意度与成本",
+        icon=":material/sentiment_satisfied:",
+        url_path="satisfaction",
+        help="满意度指标与目标、成本指标与上限，以及它们在各项目、各年度的分布。",
+    ),
+    st.Page(
+        "views/review.py",
+        title="复核",
+        icon=":material/fact_check:",
+        url_path="review",
+        help="筛选范围内的全部问题，按类型与严重程度分组，附通俗解释与链接。",
+    ),
+    st.Page(
+        "views/upload.py",
+        title="数据上传",
+        icon=":material/upload_file:",
+        url_path="upload",
+        help="上传 CSV、Excel 或 ZIP，预览问题与得分后确认保存；查看上传历史、恢复旧版本、下载模板。",
+    ),
+]
+
+_LABELS = {
+    data.YEAR: "年度",
+    data.DEPARTMENT: "部门",
+    data.PROJECT: "项目",
+    data.GRADE: "等级",
+    data.RULE_SET: "评分规则",
+}
+
+
+def _clear_filters() -> None:
+    for key in (data.YEAR, data.DEPARTMENT, data.PROJECT, data.GRADE):
+        st.session_state[key] = []
+    st.session_state[data.RULE_SET] = data.OWN_RULES
+
+
+def _report_unknown_link_values(offered: dict[str, list]) -> None:
+    raw = {key: st.query_params.get_all(key) for key in data.FILTER_KEYS}
+    unknown = data.unknown_link_values(raw, offered)
+    as_of = st.query_params.get(data.AS_OF)
+    if as_of is not None and data.parse_as_of(as_of) is None:
+        unknown[data.AS_OF] = [as_of]
+    if unknown:
+        listed = "；".join(
+            f"{_LABELS.get(key, '数据版本')}「{'、'.join(values)}」"
+            for key, values in unknown.items()
+        )
+        st.warning(
+            fmt.md_escape(f"链接中的以下筛选条件在当前数据中不存在，已忽略：{listed}。")
+            + "  \nSome filter values in this link do not exist and were ignored.",
+            icon=":material/link_off:",
+        )
+
+
+def _sidebar_filters(offered: dict[str, list]) -> None:
+    rule_titles = dict(offered["rule_sets"])
+    with st.sidebar:
+        st.header("筛选", divider="gray")
+        # No format_func on bound widgets: the URL carries the option as shown, so a year stays
+        # `year=2022` and a rule set `rules=hubei`.
+        st.multiselect(
+            "年度", offered["years"], key=data.YEAR, bind="query-params", placeholder="全部年度"
+        )
+        st.multiselect(
+            "部门",
+            offered["departments"],
+            key=data.DEPARTMENT,
+            bind="query-params",
+            placeholder="全部部门",
+        )
+        st.multiselect(
+            "项目",
+            offered["projects"],
+            key=data.PROJECT,
+            bind="query-params",
+            placeholder="全部项目",
+        )
+        st.pills(
+            "复核等级",
+            offered["grades"],
+            key=data.GRADE,
+            bind="query-params",
+            selection_mode="multi",
+        )
+        rule = st.selectbox(
+            "评分规则",
+            [data.OWN_RULES, *rule_titles],
+            key=data.RULE_SET,
+            bind="query-params",
+            help="复核得分按所选规则重新计算；默认按每个评价上传时指定的规则。",
+        )
+        if rule in rule_titles:
+            st.caption(fmt.md_escape(rule_titles[rule]))
+        st.button(
+            "清除筛选", icon=":material/filter_alt_off:", on_click=_clear_filters, width="stretch"
+        )
+        _share_box(data.current_filters())
+
+
+def _share_box(f: data.Filters) -> None:
+    """The address of this exact view, and one pinned to today's data version."""
+    here = (st.context.url or "").split("?")[0]
+    pinned = replace(f, as_of=data.data_version())
+    with st.popover("分享当前视图", icon=":material/share:", width="stretch"):
+        st.caption("复制下面的链接发给他人，打开后显示同样的页面与筛选。")
+        st.code(here + data.link("", f).removeprefix("./"), language=None, wrap_lines=True)
+        st.caption(f"固定到当前数据版本 {pinned.as_of}（之后的上传不影响该链接）：")
+        st.code(here + data.link("", pinned).removeprefix("./"), language=None, wrap_lines=True)
+
+
+page = st.navigation(PAGES, position="top")
+if not data.is_empty():
+    offered = data.options()
+    _report_unknown_link_values(offered)
+    _sidebar_filters(offered)
+st.title(page.title)
+page.run()

@@ -1,0 +1,218 @@
+"""The only place pages get data: the cached store, cached query results, and the sidebar filters
+turned into `perfcore.queries.Filters`.
+
+One read-write DuckDB store per server process (`st.cache_resource`, keyed by its path so a test
+with its own PERF_DB gets its own store). Query results are `st.cache_data`, keyed by the filters
+and by `store.data_version()`: an upload, restore or recompute bumps the version, so the next
+rerun misses the cache and reads fresh rows, with no explicit clearing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from perfcore import engine, queries
+from perfcore.model import EvaluationKey, UploadFile
+from perfcore.queries import Filters
+from perfcore.store import IngestOutcome, Store, db_path, open_store
+
+# Widget keys of the global filters; each key is also its URL query parameter.
+YEAR: Final = "year"
+DEPARTMENT: Final = "dept"
+PROJECT: Final = "project"
+GRADE: Final = "grade"
+RULE_SET: Final = "rules"
+AS_OF: Final = "asof"  # a free (unbound) parameter: pins a shared link to a data version
+FILTER_KEYS: Final = (YEAR, DEPARTMENT, PROJECT, GRADE, RULE_SET)
+OWN_RULES: Final = "各自规则"  # the rule-set choice meaning "each evaluation's own rule set"
+
+TEMPLATES_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "templates"
+
+
+@st.cache_resource(show_spinner="正在打开数据库…")
+def _open(path: str) -> Store:
+    return open_store(path)
+
+
+def store() -> Store:
+    """The store at PERF_DB (default data/perf.duckdb), created and seeded on first use."""
+    return _open(str(db_path()))
+
+
+def data_version() -> int:
+    return store().data_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _query(name: str, f: Filters, path: str, version: int) -> pd.DataFrame:
+    # `version` is only a cache key: a new upload changes it and so misses the cache.
+    return getattr(queries, name)(_open(path), f)
+
+
+def _run(name: str, f: Filters) -> pd.DataFrame:
+    s = store()
+    return _query(name, f, str(s.path), s.data_version())
+
+
+def evaluations(f: Filters) -> pd.DataFrame:
+    return _run("evaluations", f)
+
+
+def funds_lines(f: Filters) -> pd.DataFrame:
+    return _run("funds_lines", f)
+
+
+def funds_by_department(f: Filters) -> pd.DataFrame:
+    return _run("funds_by_department", f)
+
+
+def expenditures(f: Filters) -> pd.DataFrame:
+    return _run("expenditures", f)
+
+
+def indicator_lines(f: Filters) -> pd.DataFrame:
+    return _run("indicator_lines", f)
+
+
+def satisfaction_indicators(f: Filters) -> pd.DataFrame:
+    return _run("satisfaction_indicators", f)
+
+
+def cost_indicators(f: Filters) -> pd.DataFrame:
+    return _run("cost_indicators", f)
+
+
+def findings(f: Filters) -> pd.DataFrame:
+    return _run("findings", f)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _options(path: str, version: int) -> dict[str, list]:
+    return queries.filter_options(_open(path))
+
+
+def options() -> dict[str, list]:
+    """Values the sidebar offers: years, departments, projects, rule_sets (name, title), grades."""
+    s = store()
+    return _options(str(s.path), s.data_version())
+
+
+def is_empty() -> bool:
+    """True when no evaluation is stored at all (not merely none matching the filters)."""
+    return not options()["years"]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _uploads(path: str, version: int) -> pd.DataFrame:
+    return queries.uploads(_open(path))
+
+
+def uploads() -> pd.DataFrame:
+    s = store()
+    return _uploads(str(s.path), s.data_version())
+
+
+def history(key: EvaluationKey | None = None) -> pd.DataFrame:
+    """Every stored version (not cached: the restore form must see the latest)."""
+    return store().history(key)
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def filters_from_state(state: Mapping[str, Any], as_of: int | None = None) -> Filters:
+    """The sidebar widgets' values (empty selection = all) as query filters."""
+    return Filters(
+        years=tuple(int(y) for y in state.get(YEAR) or ()),
+        departments=tuple(state.get(DEPARTMENT) or ()),
+        projects=tuple(state.get(PROJECT) or ()),
+        grades=tuple(state.get(GRADE) or ()),
+        rule_set=None if state.get(RULE_SET) in (None, OWN_RULES) else state[RULE_SET],
+        as_of=as_of,
+    )
+
+
+def parse_as_of(raw: str | None) -> int | None:
+    """The `asof` link parameter as a data version; None when absent or not a positive number."""
+    if raw is None or not raw.strip().isdigit():
+        return None
+    return int(raw.strip())
+
+
+def current_filters() -> Filters:
+    """Filters for this rerun, from the sidebar widgets and the `asof` link parameter."""
+    return filters_from_state(st.session_state, parse_as_of(st.query_params.get(AS_OF)))
+
+
+def filters_to_query(f: Filters) -> list[tuple[str, str]]:
+    """The URL query for these filters, repeated keys for several values (what `bind` reads)."""
+    pairs: list[tuple[str, str]] = [(YEAR, str(y)) for y in f.years]
+    pairs += [(DEPARTMENT, d) for d in f.departments]
+    pairs += [(PROJECT, p) for p in f.projects]
+    pairs += [(GRADE, g) for g in f.grades]
+    if f.rule_set:
+        pairs.append((RULE_SET, f.rule_set))
+    if f.as_of is not None:
+        pairs.append((AS_OF, str(f.as_of)))
+    return pairs
+
+
+def link(page: str, f: Filters) -> str:
+    """A relative link to `page` (its url_path, "" for 总览) showing exactly these filters."""
+    query = urlencode(filters_to_query(f))
+    return f"./{page}?{query}" if query else f"./{page}"
+
+
+def unknown_link_values(
+    raw: Mapping[str, Sequence[str]], offered: Mapping[str, Sequence[object]]
+) -> dict[str, list[str]]:
+    """Values in a link that the sidebar cannot offer (streamlit drops them silently), per key."""
+    unknown: dict[str, list[str]] = {}
+    for key, values in raw.items():
+        allowed = {str(v) for v in offered.get(key, ())}
+        missing = [v for v in values if v and v not in allowed]
+        if missing:
+            unknown[key] = missing
+    return unknown
+
+
+# --- upload ----------------------------------------------------------------------------------
+
+
+def assess(files: Sequence[UploadFile], rule_set: str | None = None) -> engine.Assessment:
+    """Read, score and check an upload without storing anything (the preview)."""
+    return engine.assess(files, rule_set)
+
+
+def ingest(
+    files: Sequence[UploadFile],
+    uploaded_by: str,
+    progress: Callable[[float, str], None] | None = None,
+) -> IngestOutcome:
+    """Store an upload atomically; the data version bump invalidates every cached query."""
+    return store().ingest(files, uploaded_by=uploaded_by, progress=progress)
+
+
+def restore(key: EvaluationKey, version: int, restored_by: str) -> int:
+    return store().restore(key, version, restored_by=restored_by)
+
+
+def templates() -> list[Path]:
+    """The upload templates shipped in data/templates/, whatever is there."""
+    if not TEMPLATES_DIR.is_dir():
+        return []
+    return sorted(p for p in TEMPLATES_DIR.iterdir() if p.suffix in {".csv", ".xlsx"})
+
+
+def current_user() -> str:
+    """Who is uploading: the logged-in user where login is configured, else the local user."""
+    user = st.user
+    if user.get("is_logged_in"):
+        return str(user.get("email") or user.get("name") or "已登录用户")
+    return "本机用户"

@@ -1,0 +1,91 @@
+"""指标得分: the indicator tree 一级 → 二级 → 三级 and the table of targets, actuals, reported and
+computed scores, with the rows where they disagree highlighted."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard import format as fmt
+from dashboard.views import common
+
+f, evaluations = common.scope()
+st.caption(common.scope_caption(evaluations))
+lines = data.indicator_lines(f)
+if lines.empty:
+    st.info("所选评价没有指标数据。", icon=":material/info:")
+    st.stop()
+
+lines = common.numeric(lines, ["weight", "score_reported", "score_computed", "lost_points"])
+counted = lines[lines["counted"].astype(bool)]
+differs = lines[lines["differs"].astype(bool)]
+
+with st.grid(4, gap="small"):
+    st.metric("三级指标", f"{len(counted)} 项", border=True, height="stretch")
+    st.metric("指标分值合计", f"{counted['weight'].sum():.2f}", border=True, height="stretch")
+    st.metric("复核扣分合计", f"{counted['lost_points'].sum():.2f}", border=True, height="stretch")
+    st.metric(
+        "自评与复核不一致",
+        f"{len(differs)} 项",
+        border=True,
+        height="stretch",
+        help="自评得分与按规则复核得分相差超过 0.005 分的指标。",
+    )
+
+with st.container(border=True):
+    common.chart(charts.indicator_tree(lines), "指标结构旭日图：面积为分值，颜色为复核得分率")
+
+with st.container(border=True):
+    head, toggle = st.columns([3, 2], vertical_alignment="bottom")
+    head.markdown("**指标明细**（黄色底色的行：自评得分与复核得分不一致）")
+    only_differs = toggle.toggle("只看不一致的指标", key="indicators_only_differs")
+    shown = differs if only_differs else lines
+    several = len(evaluations) > 1
+    columns = (["year", "department", "project"] if several else []) + [
+        "level1",
+        "level2",
+        "name",
+        "target_raw",
+        "actual_raw",
+        "weight",
+        "score_reported",
+        "score_computed",
+        "lost_points",
+        "deviation_reason",
+        "rule",
+        "explanation",
+        "differs",
+    ]
+    table = shown[columns].reset_index(drop=True)
+    table["rule"] = table["rule"].map(fmt.rule_label)
+
+    def _highlight(row: pd.Series) -> list[str]:
+        color = "background-color: #FEF3C7" if row["differs"] else ""
+        return [color] * len(row)
+
+    st.dataframe(
+        table.style.apply(_highlight, axis=1),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(table), 640),
+        column_order=[c for c in columns if c != "differs"],
+        column_config={
+            "year": st.column_config.NumberColumn("年度", format="%d"),
+            "department": "部门",
+            "project": "项目",
+            "level1": "一级指标",
+            "level2": "二级指标",
+            "name": st.column_config.TextColumn("三级指标", pinned=True),
+            "target_raw": "年度指标值",
+            "actual_raw": "实际完成值",
+            "weight": common.points("分值"),
+            "score_reported": common.points("自评得分"),
+            "score_computed": common.points("复核得分"),
+            "lost_points": common.points("扣分"),
+            "deviation_reason": st.column_config.TextColumn("偏差原因分析", width="medium"),
+            "rule": "评分规则",
+            "explanation": st.column_config.TextColumn("复核说明", width="large"),
+        },
+        alt="指标明细：目标、完成值、分值、自评与复核得分",
+    )

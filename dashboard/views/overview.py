@@ -1,0 +1,224 @@
+"""总览: KPI cards for the latest year in scope against the year before; a league table and the
+grade distribution when several evaluations are selected, the project summary when one is."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard import format as fmt
+from dashboard.views import common
+
+f, evaluations = common.scope()
+latest = int(evaluations["year"].max())
+current = evaluations[evaluations["year"] == latest]
+previous = data.evaluations(replace(f, years=(latest - 1,), grades=()))
+
+
+def _totals(frame: pd.DataFrame) -> dict[str, float | None]:
+    numbers = common.numeric(
+        frame, ["annual_budget", "executed", "total_reported", "total_computed"]
+    )
+    annual, executed = (
+        numbers["annual_budget"].sum(min_count=1),
+        numbers["executed"].sum(min_count=1),
+    )
+    return {
+        "annual": annual,
+        "executed": executed,
+        "rate": executed / annual if annual and annual > 0 else None,
+        "reported": numbers["total_reported"].mean(),
+        "computed": numbers["total_computed"].mean(),
+    }
+
+
+def _delta(key: str, now: dict, before: dict | None, unit: str) -> str | None:
+    if before is None:
+        return None
+    change = fmt.change(now[key], before[key])
+    if change is None:
+        return None
+    if unit == "%":
+        return f"{change * 100:+.2f} 个百分点"
+    return f"{change:+,.2f} {unit}"
+
+
+now = _totals(current)
+before = _totals(previous) if not previous.empty else None
+grades = current["grade_computed"].value_counts()
+grade_text = (
+    str(current["grade_computed"].iloc[0])
+    if len(current) == 1
+    else " · ".join(f"{g} {grades[g]}" for g in fmt.GRADES if g in grades.index)
+)
+scores_label = "" if len(current) == 1 else "（平均）"
+
+st.caption(common.scope_caption(evaluations))
+if before is not None:
+    st.caption(f"指标卡为 {latest} 年数据，箭头为与 {latest - 1} 年相比的变化。")
+elif len(evaluations["year"].unique()) > 1 or len(current) < len(evaluations):
+    st.caption(f"指标卡为 {latest} 年数据。")
+
+with st.grid(3, gap="small"):
+    st.metric(
+        "全年预算", fmt.wan(now["annual"]), _delta("annual", now, before, "万元"), border=True
+    )
+    st.metric(
+        "全年执行数", fmt.wan(now["executed"]), _delta("executed", now, before, "万元"), border=True
+    )
+    st.metric("执行率", fmt.pct(now["rate"]), _delta("rate", now, before, "%"), border=True)
+    st.metric(
+        f"自评得分{scores_label}",
+        fmt.score(now["reported"]),
+        _delta("reported", now, before, "分"),
+        border=True,
+    )
+    st.metric(
+        f"复核得分{scores_label}",
+        fmt.score(now["computed"]),
+        _delta("computed", now, before, "分"),
+        border=True,
+    )
+    st.metric(
+        "复核等级",
+        grade_text or fmt.MISSING,
+        border=True,
+        help="按评分规则重新计算的总分所在等级：优 ≥ 90，良 80–90，中 60–80，差 < 60。",
+    )
+
+if len(evaluations) == 1:
+    row = evaluations.iloc[0]
+    badge = fmt.grade_badge(row["grade_computed"])
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.subheader("项目概况", anchor=False)
+        st.badge(f"复核等级 {badge.label}", color=badge.color)
+    left, right = st.columns([2, 3], gap="medium")
+    with left, st.container(border=True):
+        facts = pd.DataFrame(
+            {
+                "项目": [
+                    "年度",
+                    "部门",
+                    "项目名称",
+                    "主管部门",
+                    "实施单位",
+                    "评价类型",
+                    "评分规则",
+                    "自评等级",
+                    "数据版本",
+                    "上传人",
+                    "上传时间",
+                ],
+                "内容": [
+                    f"{row['year']}年",
+                    row["department"],
+                    row["project"],
+                    row["authority"],
+                    row["implementer"],
+                    row["kind"],
+                    row["rule_set"],
+                    row["grade_reported"],
+                    f"第 {row['version']} 版",
+                    row["uploaded_by"],
+                    str(row["uploaded_at"])[:19],
+                ],
+            }
+        )
+        st.dataframe(facts, hide_index=True, width="stretch", alt="项目基本信息")
+    with right, st.container(border=True):
+        st.markdown("**扣分最多的指标**")
+        lines = common.numeric(data.indicator_lines(f), ["weight", "score_computed", "lost_points"])
+        lost = lines[lines["counted"].astype(bool) & (lines["lost_points"] > 0.005)]
+        if lost.empty:
+            st.success("全部指标均得满分。", icon=":material/check_circle:")
+        else:
+            st.dataframe(
+                lost.sort_values("lost_points", ascending=False)[
+                    [
+                        "name",
+                        "target_raw",
+                        "actual_raw",
+                        "weight",
+                        "score_computed",
+                        "lost_points",
+                        "deviation_reason",
+                    ]
+                ],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "name": "三级指标",
+                    "target_raw": "年度指标值",
+                    "actual_raw": "实际完成值",
+                    "weight": common.points("分值"),
+                    "score_computed": common.points("复核得分"),
+                    "lost_points": common.points("扣分"),
+                    "deviation_reason": "偏差原因",
+                },
+                alt="扣分最多的指标",
+            )
+        counts = f"{row['n_errors']} 个错误、{row['n_warnings']} 个警告、{row['n_infos']} 个提示"
+        st.caption(f"复核发现 {counts}。")
+        st.page_link(
+            "views/review.py",
+            label="查看复核详情",
+            icon=":material/fact_check:",
+            query_params=data.filters_to_query(f),
+        )
+else:
+    by = "department" if evaluations["department"].nunique() > 1 else "project"
+    league = common.as_percent(
+        common.numeric(evaluations, ["annual_budget", "total_reported", "total_computed"]),
+        ["execution_rate"],
+    )
+    league["gap"] = league["total_reported"] - league["total_computed"]
+    league = league.sort_values(["total_computed", "execution_rate"], ascending=False)
+    league.insert(0, "rank", range(1, len(league) + 1))
+    league["issues"] = [
+        f"{e} 错 / {w} 警" for e, w in zip(league["n_errors"], league["n_warnings"], strict=True)
+    ]
+    left, right = st.columns([3, 2], gap="medium")
+    with left, st.container(border=True):
+        st.markdown("**排名（按复核得分）**")
+        st.dataframe(
+            league[
+                [
+                    "rank",
+                    "year",
+                    "department",
+                    "project",
+                    "annual_budget",
+                    "execution_rate",
+                    "total_reported",
+                    "total_computed",
+                    "gap",
+                    "grade_computed",
+                    "issues",
+                ]
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "rank": st.column_config.NumberColumn("排名", width="small"),
+                "year": st.column_config.NumberColumn("年度", format="%d"),
+                "department": "部门",
+                "project": "项目",
+                "annual_budget": common.money("全年预算"),
+                "execution_rate": common.percent("执行率"),
+                "total_reported": common.points("自评得分"),
+                "total_computed": common.points("复核得分"),
+                "gap": common.points("自评−复核"),
+                "grade_computed": "复核等级",
+                "issues": "问题",
+            },
+            alt="各评价按复核得分排名",
+        )
+    with right, st.container(border=True):
+        st.plotly_chart(
+            charts.grade_distribution(evaluations, by=by),
+            width="stretch",
+            config={"displaylogo": False},
+        )

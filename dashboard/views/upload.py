@@ -1,0 +1,328 @@
+"""数据上传: drop CSV / xlsx / zip files, preview every finding and the scores the upload would get,
+confirm to store; upload history, restore of an earlier version, template downloads."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard import format as fmt
+from dashboard.views import common
+from perfcore.codes import CODES
+from perfcore.engine import Assessment
+from perfcore.model import EvaluationKey, UploadFile
+
+MIME = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+state = st.session_state
+state.setdefault("upload_round", 0)
+state.setdefault("upload_notice", None)
+
+
+def _digest(files: list[UploadFile]) -> str:
+    h = hashlib.sha256()
+    for file in files:
+        h.update(file.name.encode() + b"\0" + hashlib.sha256(file.data).digest())
+    return h.hexdigest()
+
+
+def _findings_table(assessment: Assessment) -> pd.DataFrame:
+    rows = []
+    order = {"error": 0, "warning": 1, "info": 2}
+    for key, item in sorted(assessment.all_findings(), key=lambda kf: order[kf[1].severity]):
+        spec = CODES.get(item.code)
+        rows.append(
+            {
+                "severity": charts.SEVERITY_ZH[item.severity],
+                "title": spec.title if spec else item.code,
+                "evaluation": key.label() if key else "（文件）",
+                "message": item.message,
+                "location": item.location.describe_zh() if item.location else "",
+                "message_en": item.message_en,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["severity", "title", "evaluation", "message", "location", "message_en"]
+    )
+
+
+def _scores_table(assessment: Assessment) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "evaluation": r.key.label(),
+                "rule_set": r.rule_set,
+                "execution_rate": fmt.pct(r.funds.execution_rate),
+                "total_reported": fmt.score(r.total_reported),
+                "total_computed": fmt.score(r.total_computed),
+                "grade_reported": r.grade_reported or fmt.MISSING,
+                "grade_computed": r.grade_computed,
+            }
+            for r in assessment.results
+        ],
+        columns=[
+            "evaluation",
+            "rule_set",
+            "execution_rate",
+            "total_reported",
+            "total_computed",
+            "grade_reported",
+            "grade_computed",
+        ],
+    )
+
+
+def _store(files: list[UploadFile]) -> None:
+    with st.status("正在保存…", expanded=True) as status:
+        bar = st.progress(0.0, text="准备中…")
+
+        def report(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=fmt.md_escape(message))
+
+        outcome = data.ingest(files, data.current_user(), progress=report)
+        if outcome.status == "stored":
+            status.update(label="已保存", state="complete")
+            versions = "；".join(f"{k.label()}（第 {v} 版）" for k, v in outcome.versions.items())
+            state.upload_notice = (
+                "success",
+                f"已保存 {len(outcome.versions)} 个评价：{versions}。",
+            )
+            state.upload_round += 1  # a fresh uploader: the stored files leave the drop zone
+        elif outcome.status == "duplicate":
+            status.update(label="与已有上传相同", state="complete")
+            state.upload_notice = (
+                "info",
+                f"这些文件与第 {outcome.upload_id} 次上传完全相同，未做任何更改。",
+            )
+            state.upload_round += 1
+        else:
+            status.update(label="未保存", state="error")
+            state.upload_notice = (
+                "error",
+                "上传有错误，未保存任何数据。请按问题清单修改后重新上传。",
+            )
+    st.rerun()  # the sidebar filters and every page see the new data version
+
+
+notice = state.upload_notice
+if notice:
+    kind, text = notice
+    {"success": st.success, "info": st.info, "error": st.error}[kind](fmt.md_escape(text))
+    state.upload_notice = None
+
+with st.container(border=True):
+    st.markdown("**上传自评表**")
+    st.caption(
+        "可一次拖入多个文件：评价信息、资金、指标、支出明细四张 CSV，或一个包含四个工作表的 Excel（.xlsx），"
+        "或它们的 ZIP 压缩包。每个文件不超过 50 MB。文件只有在预览没有错误、并点击「确认保存」后才会保存。"
+    )
+    uploaded = st.file_uploader(
+        "选择或拖入文件",
+        type=["csv", "xlsx", "zip"],
+        accept_multiple_files=True,
+        key=f"upload_files_{state.upload_round}",
+    )
+
+files = [UploadFile(u.name, u.getvalue()) for u in uploaded or []]
+if files:
+    digest = _digest(files)
+    preview = state.get("upload_preview")
+    if preview is None or preview[0] != digest:
+        with st.spinner("正在读取、评分与检查…"):
+            preview = (digest, data.assess(files))
+        state.upload_preview = preview
+    assessment: Assessment = preview[1]
+    found = _findings_table(assessment)
+    n_errors = int((found["severity"] == "错误").sum())
+    n_warnings = int((found["severity"] == "警告").sum())
+
+    with st.container(border=True):
+        st.markdown("**预览**")
+        with st.grid(4, gap="small"):
+            st.metric("文件", f"{len(files)} 个", border=True)
+            st.metric("评价", f"{len(assessment.results)} 个", border=True)
+            st.metric("错误", f"{n_errors} 条", border=True)
+            st.metric("警告", f"{n_warnings} 条", border=True)
+        if n_errors:
+            st.error(
+                "请按下表逐条修改文件（表中写明了文件、行号和列）后重新上传。已保存的数据不受影响。"
+                "  \nThe upload has errors and cannot be stored; fix the rows listed below.",
+                title=f"有 {n_errors} 个错误，本次上传不能保存",
+                icon=":material/block:",
+            )
+        elif not assessment.results:
+            st.warning(
+                "文件中没有读到任何评价。No evaluation found in these files.",
+                icon=":material/warning:",
+            )
+        elif n_warnings:
+            st.warning(
+                f"有 {n_warnings} 条警告：可以保存，但请先看看下表。", icon=":material/warning:"
+            )
+        else:
+            st.success("没有发现问题，可以保存。", icon=":material/check_circle:")
+
+        if assessment.results:
+            st.markdown("**保存后的得分**")
+            st.dataframe(
+                _scores_table(assessment),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "evaluation": "评价",
+                    "rule_set": "评分规则",
+                    "execution_rate": "执行率",
+                    "total_reported": "自评总分",
+                    "total_computed": "复核总分",
+                    "grade_reported": "自评等级",
+                    "grade_computed": "复核等级",
+                },
+                alt="上传后各评价的自评与复核得分",
+            )
+        if not found.empty:
+            st.markdown(f"**问题清单（{len(found)} 条）**")
+            st.dataframe(
+                found,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "severity": st.column_config.TextColumn("严重程度", width="small"),
+                    "title": "问题",
+                    "evaluation": "评价",
+                    "message": st.column_config.TextColumn("说明", width="large"),
+                    "location": "位置",
+                    "message_en": st.column_config.TextColumn("English", width="medium"),
+                },
+                alt="上传预览中发现的问题",
+            )
+        if st.button(
+            "确认保存",
+            type="primary",
+            icon=":material/save:",
+            disabled=bool(n_errors) or not assessment.results,
+            key="upload_confirm",
+        ):
+            _store(files)
+
+with st.container(border=True):
+    st.markdown("**模板下载**")
+    templates = data.templates()
+    if templates:
+        with st.container(horizontal=True):
+            for path in templates:
+                st.download_button(
+                    path.name,
+                    path.read_bytes(),
+                    file_name=path.name,
+                    mime=MIME.get(path.suffix, "application/octet-stream"),
+                    icon=":material/download:",
+                    key=f"template_{path.name}",
+                )
+    else:
+        st.caption("模板文件尚未提供（data/templates/）。")
+
+if data.is_empty():
+    st.stop()
+
+with st.container(border=True):
+    st.markdown("**上传历史**")
+    history = data.uploads()
+    st.dataframe(
+        history,
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "upload_id",
+            "uploaded_at",
+            "uploaded_by",
+            "file_names",
+            "n_evaluations",
+            "n_rows",
+            "size_bytes",
+            "status",
+        ],
+        column_config={
+            "upload_id": st.column_config.NumberColumn("编号", format="%d"),
+            "uploaded_at": st.column_config.DatetimeColumn("上传时间", format="YYYY-MM-DD HH:mm"),
+            "uploaded_by": "上传人",
+            "file_names": "文件",
+            "n_evaluations": "评价数",
+            "n_rows": "行数",
+            "size_bytes": st.column_config.NumberColumn("大小（字节）", format="%d"),
+            "status": "状态",
+        },
+        alt="上传历史",
+    )
+
+with st.container(border=True):
+    st.markdown("**恢复旧版本**")
+    versions = data.history()
+    keys = sorted(
+        {
+            EvaluationKey(int(y), d, p)
+            for y, d, p in zip(
+                versions["year"], versions["department"], versions["project"], strict=True
+            )
+        }
+    )
+    chosen = st.selectbox("评价", keys, format_func=EvaluationKey.label, key="restore_key")
+    mine = versions[
+        (versions["year"] == chosen.year)
+        & (versions["department"] == chosen.department)
+        & (versions["project"] == chosen.project)
+    ]
+    st.dataframe(
+        common.numeric(mine, ["total_reported", "total_computed"]),
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "version",
+            "is_current",
+            "action",
+            "restored_from",
+            "created_by",
+            "created_at",
+            "file_names",
+            "total_reported",
+            "total_computed",
+            "grade_computed",
+        ],
+        column_config={
+            "version": st.column_config.NumberColumn("版本", format="第 %d 版"),
+            "is_current": st.column_config.CheckboxColumn("当前"),
+            "action": "来源",
+            "restored_from": st.column_config.NumberColumn("恢复自", format="第 %d 版"),
+            "created_by": "操作人",
+            "created_at": st.column_config.DatetimeColumn("时间", format="YYYY-MM-DD HH:mm"),
+            "file_names": "文件",
+            "total_reported": common.points("自评总分"),
+            "total_computed": common.points("复核总分"),
+            "grade_computed": "复核等级",
+        },
+        alt="该评价的全部版本",
+    )
+    older = [
+        int(v)
+        for v, current in zip(mine["version"], mine["is_current"], strict=True)
+        if not current
+    ]
+    if not older:
+        st.caption("该评价只有当前版本，没有可恢复的旧版本。")
+    else:
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            version = st.selectbox(
+                "要恢复的版本", older, format_func=lambda v: f"第 {v} 版", key="restore_version"
+            )
+            if st.button("恢复为当前版本", icon=":material/history:", key="restore_confirm"):
+                new = data.restore(chosen, version, data.current_user())
+                state.upload_notice = (
+                    "success",
+                    f"已将 {chosen.label()} 的第 {version} 版恢复为当前版本（第 {new} 版）。",
+                )
+                st.rerun()

@@ -1,0 +1,125 @@
+"""The real app in Debian's Chromium: every page, a real upload, a shared link, screenshots."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import DESKTOP, TABLET, open_app, wait_for_app_run
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" / "screenshots"
+SEED = ROOT / "data" / "seed"
+PAGES = {
+    "overview": ("", "总览"),
+    "funds": ("funds", "资金执行"),
+    "indicators": ("indicators", "指标得分"),
+    "satisfaction": ("satisfaction", "满意度与成本"),
+    "review": ("review", "复核"),
+    "upload": ("upload", "数据上传"),
+}
+
+
+def no_exception(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def settle_charts(page: Page) -> None:
+    """Plotly draws after the script run ends; wait until every chart has its SVG."""
+    charts = page.get_by_test_id("stPlotlyChart")
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached", timeout=15_000)
+    page.wait_for_timeout(300)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_loads_and_is_screenshotted(page: Page, app_url: str, name: str):
+    path, title = PAGES[name]
+    open_app(page, f"{app_url}/{path}")
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    no_exception(page)
+    settle_charts(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}-1366x768.png")
+    page.set_viewport_size(TABLET)
+    wait_for_app_run(page)
+    settle_charts(page)
+    no_exception(page)
+    page.screenshot(path=SHOTS / f"{name}-1024x1366.png")
+    page.set_viewport_size(DESKTOP)
+
+
+def test_a_real_upload_appears_on_the_overview(page: Page, app_url: str):
+    open_app(page, f"{app_url}/upload")
+    files = []
+    for path in sorted(SEED.glob("*.csv")):
+        text = path.read_text(encoding="utf-8").replace("\n2022,", "\n2024,")
+        files.append({"name": path.name, "mimeType": "text/csv", "buffer": text.encode("utf-8")})
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=files)
+    wait_for_app_run(page)
+    expect(page.get_by_text("没有发现问题").or_(page.get_by_text("条警告"))).to_be_visible()
+    page.get_by_role("button", name="确认保存").click()
+    wait_for_app_run(page)
+    expect(page.get_by_text("已保存 1 个评价")).to_be_visible(timeout=30_000)
+    no_exception(page)
+
+    page.get_by_role("link", name="总览").first.click()
+    wait_for_app_run(page)
+    expect(page.get_by_text("2022–2024年")).to_be_visible()
+    no_exception(page)
+
+
+def test_a_copied_link_opens_the_same_view(page: Page, app_url: str, browser: Browser):
+    open_app(page, f"{app_url}/funds")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stMultiSelect").filter(has_text="部门").click()
+    page.get_by_role("option", name="中共益阳市委组织部").click()
+    page.keyboard.press("Escape")
+    wait_for_app_run(page)
+    sidebar.get_by_test_id("stMultiSelect").filter(has_text="年度").click()
+    page.get_by_role("option", name="2022年").click()
+    page.keyboard.press("Escape")
+    wait_for_app_run(page)
+    shared = page.url
+    query = parse_qs(urlparse(shared).query)
+    assert urlparse(shared).path == "/funds"
+    assert query == {"dept": ["中共益阳市委组织部"], "year": ["2022"]}
+    executed = page.get_by_test_id("stMetric").filter(has_text="全年执行数").inner_text()
+
+    fresh = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    try:
+        other = fresh.new_page()
+        open_app(other, shared)
+        expect(other.get_by_role("heading", name="资金执行", exact=True)).to_be_visible()
+        chips = other.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect")
+        expect(chips.filter(has_text="部门")).to_contain_text("中共益阳市委组织部")
+        expect(chips.filter(has_text="年度")).to_contain_text("2022年")
+        expect(other.get_by_test_id("stMetric").filter(has_text="全年执行数")).to_have_text(
+            executed
+        )
+        no_exception(other)
+    finally:
+        fresh.close()
+
+
+def test_a_link_with_unknown_values_explains_itself(page: Page, app_url: str):
+    open_app(page, f"{app_url}/indicators?dept=不存在的部门&year=2022")
+    expect(page.get_by_text("不存在，已忽略")).to_be_visible()
+    expect(page.get_by_role("heading", name="指标得分", exact=True)).to_be_visible()
+    no_exception(page)
+
+
+def test_chinese_font_is_installed_for_the_screenshots():
+    if not Path("/usr/bin/fc-list").exists():
+        pytest.skip("fontconfig is not installed")
+    families = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=True
+    ).stdout
+    if "Noto Sans CJK" not in families and os.environ.get("CI") != "true":
+        pytest.skip("fonts-noto-cjk is not installed on this machine")
+    assert "Noto Sans CJK" in families, "fonts-noto-cjk is needed for CJK text in screenshots"

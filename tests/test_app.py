@@ -1,0 +1,171 @@
+"""The dashboard under AppTest: every page from the entry on the seed, links, upload, empty store.
+
+Each test gets its own copy of the seeded DuckDB file (`seeded_db` points PERF_DB at it), so an
+upload in one test never shows in another.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from perfcore.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = str(ROOT / "dashboard" / "app.py")
+SEED = ROOT / "data" / "seed"
+PAGES = [
+    "views/overview.py",
+    "views/funds.py",
+    "views/indicators.py",
+    "views/satisfaction.py",
+    "views/review.py",
+    "views/upload.py",
+]
+
+
+def app(query: dict[str, str | list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def on_page(page: str, query: dict | None = None) -> AppTest:
+    at = app(query)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def seed_upload(year: int) -> list[tuple[str, bytes, str]]:
+    """The seed tables as an upload for another year: a new evaluation, not a duplicate."""
+    files = []
+    for path in sorted(SEED.glob("*.csv")):
+        text = path.read_text(encoding="utf-8").replace("\n2022,", f"\n{year},")
+        files.append((path.name, text.encode("utf-8"), "text/csv"))
+    return files
+
+
+def test_overview_on_the_seed_shows_total_and_grade(seeded_db):
+    at = app()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["自评得分"] == "97.13"
+    assert metrics["复核等级"] == "优"
+    assert metrics["全年预算"] == "261.46 万元"
+    assert metrics["执行率"] == "100.00%"
+    assert at.title[0].value == "总览"
+    assert at.subheader[0].value == "项目概况"  # one evaluation: the project summary
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_seed(seeded_db, page):
+    at = on_page(page)
+    assert not at.get("exception")
+
+
+def test_funds_page_shows_the_budget_bridge(seeded_db):
+    at = on_page("views/funds.py")
+    waterfall = next(s for s in plotly_specs(at) if s["data"][0]["type"] == "waterfall")
+    assert "105.78 万元" in waterfall["data"][0]["text"]
+    assert {m.label: m.value for m in at.metric}["全年执行数"] == "261.46 万元"
+    spending = next(s for s in plotly_specs(at) if "支出明细" in s["layout"]["title"]["text"])
+    assert "261.46 万元" in spending["layout"]["title"]["text"]
+
+
+def test_indicator_table_lists_every_seed_indicator(seeded_db):
+    at = on_page("views/indicators.py")
+    table = at.dataframe[0].value
+    assert len(table) == 9
+    assert "经费支付时限" in set(table["name"])
+
+
+def test_satisfaction_and_cost_against_their_targets(seeded_db):
+    at = on_page("views/satisfaction.py")
+    gauges = [t for s in plotly_specs(at) for t in s["data"] if t["type"] == "indicator"]
+    by_value = {t["value"]: t for t in gauges}
+    assert by_value[1756]["gauge"]["threshold"]["value"] == 2000
+    assert by_value[99.85]["gauge"]["threshold"]["value"] == 85
+
+
+def test_review_groups_findings_by_code(seeded_db):
+    at = on_page("views/review.py")
+    labels = [e.label for e in at.expander]
+    assert labels, "the seed has findings (at least the 目标设定偏低 on 开展学习及活动次数)"
+    assert any("目标设定偏低" in label for label in labels)
+    links = at.expander[0].dataframe[0].value["link"]
+    assert links.str.startswith("./indicators?").all()
+
+
+def test_query_params_select_the_view(seeded_db):
+    at = app({"year": "2022", "dept": "中共益阳市委组织部", "rules": "hubei"})
+    assert not at.exception
+    assert at.multiselect(key="year").value == [2022]
+    assert at.multiselect(key="dept").value == ["中共益阳市委组织部"]
+    assert at.selectbox(key="rules").value == "hubei"
+    assert {m.label: m.value for m in at.metric}["自评得分"] == "97.13"
+
+
+def test_unknown_link_values_give_a_friendly_message(seeded_db):
+    at = app({"year": ["2022", "1999"], "dept": "不存在的部门", "asof": "abc"})
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "1999" in warning and "不存在的部门" in warning and "abc" in warning
+    assert at.multiselect(key="year").value == [2022]
+
+
+def test_a_filter_matching_nothing_says_so(seeded_db):
+    at = app({"grade": "差"})
+    assert not at.exception
+    assert any("没有符合当前筛选条件" in str(i.value) for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_upload_accepts_the_seed_files_and_stores_them(seeded_db):
+    at = on_page("views/upload.py")
+    at.file_uploader(key="upload_files_0").set_value(seed_upload(2023)).run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["错误"] == "0 条"
+    confirm = at.button(key="upload_confirm")
+    assert not confirm.disabled
+    confirm.click().run()
+    assert not at.exception, at.exception
+    assert any("已保存 1 个评价" in str(s.value) for s in at.success)
+    at.switch_page("views/overview.py").run()
+    assert at.multiselect(key="year").options == ["2023", "2022"]
+    assert len(at.dataframe[0].value) == 2  # the league table now ranks both years
+
+
+def test_upload_rejects_a_bad_file_with_its_message(seeded_db):
+    at = on_page("views/upload.py")
+    bad = ("指标.csv", "年度,部门,项目名称,一级指标\n2022,,项目,产出指标\n".encode(), "text/csv")
+    at.file_uploader(key="upload_files_0").set_value([bad]).run()
+    assert not at.exception, at.exception
+    assert at.error, "an upload with errors says so"
+    assert at.error[0].proto.title == "有 1 个错误，本次上传不能保存"
+    assert at.button(key="upload_confirm").disabled
+    problems = next(d.value for d in at.dataframe if "severity" in d.value.columns)
+    assert (problems["severity"] == "错误").any()
+    assert problems["location"].str.contains("指标.csv").any()
+
+
+def test_empty_store_renders_the_helpful_page(tmp_path, monkeypatch):
+    path = tmp_path / "empty.duckdb"
+    open_store(path, seed=False).close()
+    monkeypatch.setenv("PERF_DB", str(path))
+    at = app()
+    assert not at.exception
+    assert at.subheader[0].value == "还没有任何绩效自评数据"
+    assert not at.get("plotly_chart")
+    assert not at.multiselect  # no filters without data
+    at.switch_page("views/upload.py").run()
+    assert not at.exception
+    assert at.file_uploader
