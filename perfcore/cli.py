@@ -1,0 +1,161 @@
+"""`python -m perfcore validate|score|ingest …` (DESIGN.md §5). Never prints a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from perfcore.engine import Assessment, assess_paths
+from perfcore.model import EvaluationResult, Finding
+from perfcore.rules import available_rule_sets
+from perfcore.scoring import fmt
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def finding_line(f: Finding) -> str:
+    where = f.location.describe_zh() if f.location else ""
+    where = f"［{where}］" if where else ""
+    return f"  {SEVERITY_ZH[f.severity]} {f.code}{where} {f.message}"
+
+
+def result_to_json(result: EvaluationResult) -> dict:
+    key, funds = result.key, result.funds
+    return {
+        "year": key.year,
+        "department": key.department,
+        "project": key.project,
+        "rule_set": result.rule_set,
+        "total_reported": _number(result.total_reported),
+        "total_computed": _number(result.total_computed),
+        "grade_reported": result.grade_reported,
+        "grade_computed": result.grade_computed,
+        "execution_rate": _number(funds.execution_rate),
+        "funds": {
+            "annual_budget": _number(funds.annual_budget),
+            "executed": _number(funds.executed),
+            "initial_budget": _number(funds.initial_budget),
+            "weight": _number(funds.weight),
+            "score_reported": _number(funds.score_reported),
+            "score_computed": _number(funds.score_computed),
+        },
+        "indicators": [
+            {
+                "level1": s.line.level1,
+                "level2": s.line.level2,
+                "name": s.line.name,
+                "target": s.line.target.raw,
+                "actual": s.line.actual.raw,
+                "weight": _number(s.line.weight),
+                "score_reported": _number(s.line.score_reported),
+                "score_computed": _number(s.score_computed),
+                "counted": s.counted,
+                "rule": s.rule,
+                "explanation": s.explanation,
+            }
+            for s in result.indicators
+        ],
+        "findings": [f.as_dict() for f in result.findings],
+    }
+
+
+def print_summary(assessment: Assessment, out: TextIO) -> None:
+    """The readable Chinese summary: per evaluation totals and grade, then its findings."""
+    for f in assessment.findings:
+        print(finding_line(f), file=out)
+    for result in assessment.results:
+        key = result.key
+        rate = result.funds.execution_rate
+        rate_text = "—" if rate is None else f"{fmt((rate * 100).quantize(Decimal('0.01')))}%"
+        print(
+            f"{key.year}年 {key.department}「{key.project}」（规则：{result.rule_set}）", file=out
+        )
+        print(
+            f"  自评得分 {fmt(result.total_reported)}（{result.grade_reported or '未填等级'}）"
+            f"  复核得分 {fmt(result.total_computed)}（{result.grade_computed}）  执行率 {rate_text}",
+            file=out,
+        )
+        for f in result.findings:
+            print(finding_line(f), file=out)
+    errors = sum(1 for _, f in assessment.all_findings() if f.severity == "error")
+    if not assessment.results and not errors:
+        print("没有读到任何评价。", file=out)
+    print(f"共 {len(assessment.results)} 个评价，{errors} 个错误。", file=out)
+
+
+def _assess(args: argparse.Namespace) -> Assessment | None:
+    missing = [p for p in args.files if not Path(p).is_file()]
+    if missing:
+        for p in missing:
+            print(f"错误：找不到文件「{p}」（file not found: {p}）", file=sys.stderr)
+        return None
+    return assess_paths(args.files, rule_set=args.rule_set)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    assessment = _assess(args)
+    if assessment is None:
+        return 1
+    print_summary(assessment, sys.stdout)
+    return 1 if assessment.has_errors else 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    assessment = _assess(args)
+    if assessment is None:
+        return 1
+    if args.json:
+        payload = [result_to_json(r) for r in assessment.results]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        if assessment.findings:
+            reading = {"findings": [f.as_dict() for f in assessment.findings]}
+            print(json.dumps(reading, ensure_ascii=False), file=sys.stderr)
+    else:
+        print_summary(assessment, sys.stdout)
+    return 1 if assessment.has_errors else 0
+
+
+def _add_file_command(sub, name: str, help_text: str, func) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text)
+    parser.add_argument("files", nargs="+", metavar="FILE", help="CSV / .xlsx / .zip")
+    parser.add_argument(
+        "--rule-set",
+        choices=[info.name for info in available_rule_sets()],
+        help="score under this rule set instead of each evaluation's own",
+    )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m perfcore", description="项目支出绩效自评表：校验、复核评分、入库"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_file_command(sub, "validate", "校验文件，列出全部问题（有错误时退出码为 1）", cmd_validate)
+    score = _add_file_command(sub, "score", "按规则复核评分", cmd_score)
+    score.add_argument(
+        "--json", action="store_true", help="print a JSON array, one object per evaluation"
+    )
+    # store commands (ingest, history, restore, seed, recompute):
+    from perfcore.cli_store import add_store_commands
+
+    add_store_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,63 @@
+"""Read → score → check, in one call: what the CLI, the store and the upload page all run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from perfcore.codes import finding
+from perfcore.model import Evaluation, EvaluationKey, EvaluationResult, Finding, UploadFile
+from perfcore.reader import read_uploads
+from perfcore.rules import DEFAULT_RULE_SET, UnknownRuleSet, available_rule_sets, load_rule_set
+from perfcore.scoring import score_evaluation
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything perfcore says about one upload. Nothing may be stored when has_errors."""
+
+    results: tuple[EvaluationResult, ...]
+    findings: tuple[Finding, ...]  # reading findings, not tied to one evaluation
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for _, f in self.all_findings())
+
+    def all_findings(self) -> list[tuple[EvaluationKey | None, Finding]]:
+        rows: list[tuple[EvaluationKey | None, Finding]] = [(None, f) for f in self.findings]
+        for result in self.results:
+            rows.extend((result.key, f) for f in result.findings)
+        return rows
+
+
+def rescore(evaluation: Evaluation, rule_set: str) -> EvaluationResult:
+    """Score an already-read evaluation under the named rule set (raises UnknownRuleSet)."""
+    return score_evaluation(evaluation, load_rule_set(rule_set))
+
+
+def _score(evaluation: Evaluation, override: str | None) -> EvaluationResult:
+    name = override or evaluation.rule_set or DEFAULT_RULE_SET
+    try:
+        return rescore(evaluation, name)
+    except UnknownRuleSet:
+        known = "、".join(info.name for info in available_rule_sets())
+        result = rescore(evaluation, DEFAULT_RULE_SET)
+        problem = finding(
+            "RULE_SET_UNKNOWN",
+            f"{evaluation.key.label()}：评分规则「{name}」不存在，可选：{known}。",
+            f"{evaluation.key.label()}: unknown rule set {name!r}; known: {known}.",
+        )
+        return replace(result, findings=(problem, *result.findings))
+
+
+def assess(files: Sequence[UploadFile], rule_set: str | None = None) -> Assessment:
+    """Read the files, score every evaluation by its own rule set (or `rule_set`), run checks."""
+    read = read_uploads(files)
+    results = tuple(_score(ev, rule_set) for ev in read.evaluations)
+    return Assessment(results=results, findings=read.findings)
+
+
+def assess_paths(paths: Sequence[str | Path], rule_set: str | None = None) -> Assessment:
+    files = [UploadFile(Path(p).name, Path(p).read_bytes()) for p in paths]
+    return assess(files, rule_set)
