@@ -21,7 +21,7 @@ from perfcore.connection import StoreBusy
 from perfcore.model import EvaluationKey, UploadFile
 from perfcore.rules import UnknownRuleSet, available_rule_sets
 from perfcore.scoring import fmt
-from perfcore.store import IngestOutcome, Store, db_path, open_store
+from perfcore.store import IngestOutcome, Store, db_path, open_store, prepare_upload
 from perfcore.versions import VersionNotFound
 
 EXIT_BUSY = 75
@@ -88,8 +88,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if missing:
         return 1
     files = [UploadFile(Path(p).name, Path(p).read_bytes()) for p in args.files]
+    # Read and score first: the store file stays free for other processes meanwhile.
+    prepared = prepare_upload(files, rule_set=args.rule_set)
     with open_store(_store_path(args), seed=False) as store:
-        outcome = store.ingest(files, uploaded_by=args.user, rule_set=args.rule_set)
+        outcome = store.ingest_prepared(prepared, uploaded_by=args.user)
     print_outcome(outcome)
     return 1 if outcome.status == "rejected" else 0
 

@@ -42,10 +42,12 @@ Progress = Callable[[float, str], None]
 __all__ = [
     "DEFAULT_DB",
     "IngestOutcome",
+    "PreparedUpload",
     "Store",
     "StoreBusy",
     "db_path",
     "open_store",
+    "prepare_upload",
     "upload_sha256",
 ]
 
@@ -67,6 +69,38 @@ def upload_sha256(files: Sequence[UploadFile]) -> str:
 
 def _quiet(_fraction: float, _message: str) -> None:
     """The progress callback when nobody is watching."""
+
+
+@dataclass(frozen=True)
+class PreparedUpload:
+    """An upload read, checked and scored under every shipped rule set, ready to be written.
+
+    Preparing needs no store, so a process can do the slow part before it takes the file.
+    """
+
+    files: tuple[UploadFile, ...]
+    sha256: str
+    assessment: Assessment
+    runs: tuple[tuple[EvaluationResult, ...], ...]  # per evaluation: own scoring, then others
+
+    @property
+    def rejected(self) -> bool:
+        return self.assessment.has_errors or not self.assessment.results
+
+
+def prepare_upload(
+    files: Sequence[UploadFile], *, rule_set: str | None = None, progress: Progress | None = None
+) -> PreparedUpload:
+    """Read, check and (unless rejected) score `files` under every shipped rule set."""
+    report = progress or _quiet
+    report(0.0, "正在读取并校验文件…")
+    assessment = assess(files, rule_set)
+    runs: tuple[tuple[EvaluationResult, ...], ...] = ()
+    if assessment.results and not assessment.has_errors:
+        report(0.2, "正在按各评分规则复核…")
+        shipped = [info.name for info in available_rule_sets()]
+        runs = tuple(_all_runs(result, shipped) for result in assessment.results)
+    return PreparedUpload(tuple(files), upload_sha256(files), assessment, runs)
 
 
 @dataclass(frozen=True)
@@ -135,40 +169,35 @@ class Store:
         progress: Progress | None = None,
     ) -> IngestOutcome:
         """Read, check and score `files`, then store them in one transaction, or not at all."""
+        prepared = prepare_upload(files, rule_set=rule_set, progress=progress)
+        return self.ingest_prepared(prepared, uploaded_by=uploaded_by, progress=progress)
+
+    def ingest_prepared(
+        self, prepared: PreparedUpload, *, uploaded_by: str, progress: Progress | None = None
+    ) -> IngestOutcome:
+        """Store an upload already read and scored by `prepare_upload` (one transaction)."""
         report = progress or _quiet
-        report(0.0, "正在读取并校验文件…")
-        assessment = assess(files, rule_set)
-        if assessment.has_errors or not assessment.results:
+        assessment = prepared.assessment
+        if prepared.rejected:
             report(1.0, "文件有错误，未保存任何数据。")
             return IngestOutcome("rejected", assessment, None, {})
-        sha256 = upload_sha256(files)
-        earlier = self._one_row("upload_by_sha256", {"sha256": sha256})
-        if earlier is not None:
-            report(1.0, "这些文件此前已上传过，未做任何更改。")
-            return IngestOutcome("duplicate", assessment, earlier[0], {})
-        report(0.2, "正在按各评分规则复核…")
-        shipped = [info.name for info in available_rule_sets()]
-        runs = [_all_runs(result, shipped) for result in assessment.results]
         with self._transaction() as cur:
-            earlier = one_row(cur, "upload_by_sha256", {"sha256": sha256})
-            if earlier is not None:  # stored by another writer since the check above
+            earlier = one_row(cur, "upload_by_sha256", {"sha256": prepared.sha256})
+            if earlier is not None:
+                report(1.0, "这些文件此前已上传过，未做任何更改。")
                 return IngestOutcome("duplicate", assessment, earlier[0], {})
-            upload_id, versions_by_key = self._write_upload(
-                cur, files, sha256, assessment, runs, uploaded_by, report
-            )
+            upload_id, versions_by_key = self._write_upload(cur, prepared, uploaded_by, report)
         report(1.0, f"已保存 {len(versions_by_key)} 个评价。")
         return IngestOutcome("stored", assessment, upload_id, versions_by_key)
 
     def _write_upload(
         self,
         cur: duckdb.DuckDBPyConnection,
-        files: Sequence[UploadFile],
-        sha256: str,
-        assessment: Assessment,
-        runs: list[list[EvaluationResult]],
+        prepared: PreparedUpload,
         uploaded_by: str,
         report: Progress,
     ) -> tuple[int, dict[EvaluationKey, int]]:
+        files, assessment = prepared.files, prepared.assessment
         now = datetime.now()
         ids = _next_ids(cur)
         upload_id = ids["upload_id"]
@@ -202,7 +231,7 @@ class Store:
             query("insert_upload"),
             {
                 "upload_id": upload_id,
-                "sha256": sha256,
+                "sha256": prepared.sha256,
                 "file_names": [f.name for f in files],
                 "size_bytes": sum(len(f.data) for f in files),
                 "n_rows": records.n_rows(evaluations),
@@ -228,7 +257,7 @@ class Store:
         batch = records.Batch(ids["data_version"], ids["evaluation_id"], ids["line_id"])
         versions_by_key: dict[EvaluationKey, int] = {}
         owners: dict[tuple[str | None, int | None], tuple[int, dict]] = {}
-        for own_and_others in runs:
+        for own_and_others in prepared.runs:
             own = own_and_others[0]
             version = latest.get(own.key, 0) + 1
             versions_by_key[own.key] = version
@@ -315,9 +344,9 @@ class Store:
         return len(stored)
 
 
-def _all_runs(own: EvaluationResult, shipped: Sequence[str]) -> list[EvaluationResult]:
+def _all_runs(own: EvaluationResult, shipped: Sequence[str]) -> tuple[EvaluationResult, ...]:
     """The evaluation's own scoring first, then one run per other shipped rule set."""
-    return [own, *(rescore(own.evaluation, name) for name in shipped if name != own.rule_set)]
+    return (own, *(rescore(own.evaluation, name) for name in shipped if name != own.rule_set))
 
 
 def _places(result: EvaluationResult) -> Iterator[tuple[str | None, int | None]]:
