@@ -1,0 +1,205 @@
+"""The page queries on a real store: the seed, plus two synthetic evaluations of other years
+and departments, one of them scoring low, so filters and aggregation have something to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from perfcore import queries
+from perfcore.model import EvaluationKey
+from perfcore.queries import Filters
+from perfcore.store import Store
+from tests.fixtures.uploads import seed_like
+
+SEED_DEPT = "中共益阳市委组织部"
+LOW = EvaluationKey(2021, "合成测试局", "低分项目")
+OTHER = EvaluationKey(2021, "合成测试局", "满分项目")
+
+
+@pytest.fixture
+def store(seeded_store: Store) -> Store:
+    low = seed_like([LOW], edits={"indicators.csv": {"实际完成值": "1"}})
+    assert seeded_store.ingest(low, uploaded_by="tester").status == "stored"
+    assert seeded_store.ingest(seed_like([OTHER]), uploaded_by="tester").status == "stored"
+    return seeded_store
+
+
+def test_evaluations_has_the_agreed_columns(store: Store) -> None:
+    frame = queries.evaluations(store, Filters())
+    agreed = [
+        "evaluation_id",
+        "year",
+        "department",
+        "project",
+        "authority",
+        "implementer",
+        "kind",
+        "version",
+        "rule_set",
+        "initial_budget",
+        "annual_budget",
+        "executed",
+        "execution_rate",
+        "funds_weight",
+        "funds_score_reported",
+        "funds_score_computed",
+        "total_reported",
+        "total_computed",
+        "grade_reported",
+        "grade_computed",
+        "n_errors",
+        "n_warnings",
+        "n_infos",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    assert set(agreed) <= set(frame.columns)
+    assert len(frame) == 3
+    assert frame["year"].tolist() == [2022, 2021, 2021]  # newest year first
+
+
+def test_filters_select_by_year_department_project_and_grade(store: Store) -> None:
+    def projects(f: Filters) -> list[str]:
+        return sorted(queries.evaluations(store, f)["project"])
+
+    assert projects(Filters(years=(2021,))) == sorted([LOW.project, OTHER.project])
+    assert projects(Filters(departments=(SEED_DEPT,))) == ["业务工作开展专项经费"]
+    assert projects(Filters(projects=(LOW.project, OTHER.project), years=(2022,))) == []
+    assert projects(Filters(grades=("中",))) == [LOW.project]
+    assert projects(Filters(grades=("优",))) == sorted(["业务工作开展专项经费", OTHER.project])
+    low = queries.evaluations(store, Filters(projects=(LOW.project,))).iloc[0]
+    assert low["grade_computed"] == "中"
+    assert low["total_computed"] == pytest.approx(65.32)
+    assert low["n_warnings"] > 0
+
+
+def test_filter_values_are_parameters_not_sql(store: Store) -> None:
+    for hostile in ("' OR '1'='1", "中共益阳市委组织部' --", "%"):
+        assert queries.evaluations(store, Filters(departments=(hostile,))).empty
+    assert (
+        queries.evaluations(store, Filters(rule_set="national' OR 1=1 --"))["total_computed"]
+        .isna()
+        .all()
+    )
+
+
+def test_rule_set_choice_switches_the_scores_shown(store: Store) -> None:
+    own = queries.evaluations(store, Filters())
+    for name in ("national", "hubei", "hunan"):
+        shown = queries.evaluations(store, Filters(rule_set=name))
+        assert set(shown["rule_set"]) == {name}
+        assert shown["total_computed"].notna().all()
+        assert (shown["own_rule_set"] == own["own_rule_set"]).all()
+
+
+def test_funds_lines_and_department_totals(store: Store) -> None:
+    lines = queries.funds_lines(store, Filters(departments=(SEED_DEPT,)))
+    assert lines["source"].tolist() == ["年度资金总额", "当年财政拨款", "上年结转资金", "其他资金"]
+    assert lines["execution_rate"].iloc[0] == pytest.approx(1.0)
+    by_dept = queries.funds_by_department(store, Filters())
+    assert list(by_dept.columns[:8]) == [
+        "year",
+        "department",
+        "n_evaluations",
+        "initial_budget",
+        "annual_budget",
+        "executed",
+        "execution_rate",
+        "mean_total_computed",
+    ]
+    synthetic = by_dept[by_dept["department"] == LOW.department].iloc[0]
+    assert synthetic["n_evaluations"] == 2
+    assert synthetic["annual_budget"] == pytest.approx(2 * 261.46)
+    assert synthetic["initial_budget"] == pytest.approx(2 * 155.68)
+    assert synthetic["execution_rate"] == pytest.approx(1.0)
+    assert synthetic["mean_total_computed"] == pytest.approx((65.32 + 97.13) / 2)
+
+
+def test_expenditures_shares_add_up_per_evaluation(store: Store) -> None:
+    items = queries.expenditures(store, Filters())
+    assert len(items) == 3 * 18
+    shares = items.groupby("evaluation_id")["share"].sum()
+    assert shares.tolist() == pytest.approx([1.0, 1.0, 1.0])
+    seed = items[items["department"] == SEED_DEPT]
+    assert seed["executed"].sum() == pytest.approx(261.46)
+    assert seed.iloc[0]["item"] == "综合协调服务专项经费"  # the biggest item first
+
+
+def test_indicator_lines_lost_points_and_differences(store: Store) -> None:
+    lines = queries.indicator_lines(store, Filters(projects=(LOW.project,)))
+    assert len(lines) == 9
+    assert (lines["lost_points"] == lines["weight"] - lines["score_computed"]).all()
+    assert lines["differs"].dtype == bool
+    assert lines["differs"].any()
+    assert lines.loc[lines["differs"], "rule"].notna().all()
+    seed = queries.indicator_lines(store, Filters(departments=(SEED_DEPT,)))
+    assert not seed["differs"].any()
+    assert seed["target_raw"].tolist()[2] == "≥6次"
+
+
+def test_satisfaction_and_cost_indicators_with_parsed_values(store: Store) -> None:
+    satisfaction = queries.satisfaction_indicators(store, Filters(departments=(SEED_DEPT,)))
+    assert satisfaction[
+        ["name", "target_operator", "target_number", "actual_number"]
+    ].values.tolist() == [["群众对干部的满意度", "≥", 85.0, 99.85]]
+    cost = queries.cost_indicators(store, Filters())
+    assert len(cost) == 3
+    assert set(cost["level2"]) == {"成本指标"}
+    assert set(cost["target_unit"]) == {"元"}
+
+
+def test_findings_carry_the_catalogue_text_and_location(store: Store) -> None:
+    found = queries.findings(store, Filters(departments=(SEED_DEPT,)))
+    row = found[found["code"] == "TARGET_TOO_LOW"].iloc[0]
+    assert row["title"] == "目标设定偏低"
+    assert row["explain"]
+    assert (row["file"], row["row"], row["indicator_name"]) == (
+        "indicators.csv",
+        4,
+        "开展学习及活动次数",
+    )
+    low = queries.findings(store, Filters(projects=(LOW.project,)))
+    assert "SCORE_DIFFERS" in set(low["code"])
+    severities = low["severity"].map({"error": 0, "warning": 1, "info": 2})
+    assert severities.is_monotonic_increasing
+
+
+def test_uploads_and_filter_options(store: Store) -> None:
+    listing = queries.uploads(store)
+    assert listing["uploaded_by"].tolist() == ["tester", "tester", "seed"]
+    assert listing["n_evaluations"].tolist() == [1, 1, 1]
+    assert set(listing["status"]) == {"stored"}
+    options = queries.filter_options(store)
+    assert options["years"] == [2022, 2021]
+    assert options["departments"] == sorted([SEED_DEPT, LOW.department])
+    assert len(options["projects"]) == 3
+    assert [name for name, _ in options["rule_sets"]][:1] == ["national"]
+    assert options["grades"] == ["优", "良", "中", "差"]
+
+
+def test_empty_store_gives_empty_frames(empty_store: Store) -> None:
+    f = Filters()
+    for query in (
+        queries.evaluations,
+        queries.funds_lines,
+        queries.funds_by_department,
+        queries.expenditures,
+        queries.indicator_lines,
+        queries.findings,
+    ):
+        assert isinstance(query(empty_store, f), pd.DataFrame)
+        assert query(empty_store, f).empty
+    assert queries.filter_options(empty_store)["years"] == []
+
+
+def test_every_sql_file_is_used_by_name() -> None:
+    package = Path(queries.__file__).parent
+    source = "\n".join(p.read_text(encoding="utf-8") for p in package.glob("*.py"))
+    for sql in (package / "sql").glob("*.sql"):
+        name = sql.stem
+        prefix, _, table = name.partition("_")
+        per_table = f'f"{prefix}_{{table}}"' in source and f'"{table}"' in source
+        assert f'"{name}"' in source or per_table, f"{sql.name} is not used"
