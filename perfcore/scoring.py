@@ -524,34 +524,44 @@ def detect_parent_rows(lines: Sequence[IndicatorLine]) -> set[int]:
 
     A parent needs at least two children in the same 二级指标 whose reported scores add up to
     its own, and either the 一、/1、 numbering or targets that add up too; rows marked 汇总
-    are parents already and are not returned here.
+    are parents already and are not returned here. A row claimed as a child is never itself a
+    parent (in 一、 … 1、 2、 3、 4、 the run 2、 = 3、 + 4、 is a coincidence, not a subtotal).
     """
     parents: set[int] = set()
-    for i, parent in enumerate(lines):
-        if parent.score_reported is None or parse_method(parent.method).kind is not None:
-            continue
-        running, children = ZERO, []
-        for child in lines[i + 1 :]:
-            if child.level2 != parent.level2 or child.score_reported is None:
-                break
-            running += child.score_reported
-            children.append(child)
-            if running >= parent.score_reported:
-                break
-        if len(children) < 2 or running != parent.score_reported:
-            continue
-        numbered = bool(_PARENT_NAME.match(parent.name)) and all(
-            _CHILD_NAME.match(c.name) for c in children
-        )
-        targets = [c.target.number for c in children]
-        targets_add_up = (
-            parent.target.number is not None
-            and all(t is not None for t in targets)
-            and sum(targets, ZERO) == parent.target.number
-        )
-        if numbered or targets_add_up:
+    i = 0
+    while i < len(lines):
+        children = _children_of(lines, i)
+        if children:
             parents.add(i)
+            i += len(children)
+        i += 1
     return parents
+
+
+def _children_of(lines: Sequence[IndicatorLine], i: int) -> list[IndicatorLine]:
+    parent = lines[i]
+    if parent.score_reported is None or parse_method(parent.method).kind is not None:
+        return []
+    running, children = ZERO, []
+    for child in lines[i + 1 :]:
+        if child.level2 != parent.level2 or child.score_reported is None:
+            break
+        running += child.score_reported
+        children.append(child)
+        if running >= parent.score_reported:
+            break
+    if len(children) < 2 or running != parent.score_reported:
+        return []
+    numbered = bool(_PARENT_NAME.match(parent.name)) and all(
+        _CHILD_NAME.match(c.name) for c in children
+    )
+    targets = [c.target.number for c in children]
+    targets_add_up = (
+        parent.target.number is not None
+        and all(t is not None for t in targets)
+        and sum(targets, ZERO) == parent.target.number
+    )
+    return children if numbered or targets_add_up else []
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -584,6 +594,7 @@ def score_evaluation(evaluation: Evaluation, rules: RuleSet) -> EvaluationResult
         scores.append(score)
         findings.extend(line_findings)
 
+    findings = _merge_weight_missing(findings)
     total = _total(funds, scores, rules, findings)
     reported = evaluation.total_reported
     grade_printed = evaluation.grade_reported
@@ -600,6 +611,22 @@ def score_evaluation(evaluation: Evaluation, rules: RuleSet) -> EvaluationResult
     )
     findings.extend(check_evaluation(result, rules))
     return replace(result, findings=tuple(findings))
+
+
+def _merge_weight_missing(findings: list[Finding]) -> list[Finding]:
+    """A table with no 分值 column at all gets one finding, not one per row."""
+    missing = [f for f in findings if f.code == "WEIGHT_MISSING"]
+    if len(missing) < 3:
+        return findings
+    first = missing[0]
+    merged = finding(
+        "WEIGHT_MISSING",
+        f"{len(missing)} 个指标没有分值（权重），无法复核，沿用自评得分。",
+        f"{len(missing)} indicators have no weight; their reported scores are kept.",
+        first.location,
+    )
+    rest = [f for f in findings if f.code != "WEIGHT_MISSING"]
+    return [*rest, merged]
 
 
 def _total(

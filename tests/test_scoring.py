@@ -213,9 +213,19 @@ def test_parent_rows_are_detected_and_not_counted_twice():
         line("≧300户", "300户", None, 5, name="四、农户施肥情况调查(户)"),
     ]
     assert detect_parent_rows(lines) == {0}
+    nested = [
+        line("≧15组", "15组", None, 15, name="二、化肥减量增效田间试验"),
+        line("≧5组", "5组", None, 5, name="1、肥料利用率"),
+        line("≧5组", "5组", None, 5, name="2、化肥减量增效"),
+        line("≧3组", "3组", None, 3, name="3、其他试验(水稻)"),
+        line("≧2组", "2组", None, 2, name="4、其他试验(玉米)"),
+    ]
+    assert detect_parent_rows(nested) == {0}  # 2、 = 3、 + 4、 is not a subtotal
     result = score_evaluation(evaluation(*lines), NATIONAL)
     assert not result.indicators[0].counted
     assert result.total_computed == Decimal(10 + 25)
+    weightless = [f for f in result.findings if f.code == "WEIGHT_MISSING"]
+    assert len(weightless) == 1 and "5 个指标没有分值" in weightless[0].message
 
 
 def test_marked_parent_row_is_not_counted():
