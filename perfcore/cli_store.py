@@ -55,8 +55,15 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
         except StoreBusy as exc:
             print(f"错误：{exc}", file=sys.stderr)
             return EXIT_BUSY
-        except (VersionNotFound, UnknownRuleSet) as exc:
+        except VersionNotFound as exc:
             print(f"错误：{exc}", file=sys.stderr)
+            return 1
+        except UnknownRuleSet as exc:
+            known = "、".join(info.name for info in available_rule_sets())
+            print(
+                f"错误：评分规则「{exc.name}」不存在，可选：{known}（unknown rule set {exc.name!r}）",
+                file=sys.stderr,
+            )
             return 1
 
     return run
