@@ -164,6 +164,8 @@ def is_deadline_phrase(text: str) -> bool:
 
 def is_trusted_unit(unit: str) -> bool:
     """Known units and short CJK ones (株, 场) are trusted; long or odd ones are a guess."""
+    if unit.endswith(tuple(WORDS_AFTER)):
+        return False  # 0内内: a second comparison word, not a unit
     if unit.lower() in KNOWN_UNITS:
         return True
     return len(unit) <= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in unit)

@@ -194,7 +194,7 @@ def parse_value(text: str | None) -> ParsedValue:
     if deadline is not None:
         value = _deadline_value(raw, deadline)
     elif (match := _VALUE.fullmatch(split_operator_after(cleaned)[0])) is not None:
-        value = _number_value(raw, cleaned, match)
+        value = _labelled_deadline(raw, match) or _number_value(raw, cleaned, match)
     elif is_deadline_phrase(cleaned):
         value = ParsedValue(raw=raw, kind=ValueKind.DEADLINE, text=cleaned)
     elif _ANY_NUMBER.search(cleaned) is None:
@@ -209,13 +209,16 @@ def parse_value(text: str | None) -> ParsedValue:
 def _strip_brackets(text: str) -> tuple[str, str | None]:
     """Drop brackets around a value, `(≥80%)`, and a trailing `(含)`; a lone bracket is OCR
     damage, so it is dropped and noted."""
-    text = text.removesuffix("(含)").rstrip()
     balanced = text.count("(") == text.count(")") and text.count("【") == text.count("】")
     if not balanced:
         return text.translate(_BRACKETS).strip(), "括号不完整，疑为扫描识别错误"
-    if len(text) > 2 and text[0] + text[-1] in ("()", "【】"):
-        return text[1:-1].strip(), None
-    return text, None
+    while True:
+        inner = text.removesuffix("(含)").rstrip()
+        if len(inner) > 2 and inner[0] + inner[-1] in ("()", "【】"):
+            inner = inner[1:-1].strip()
+        if inner == text:
+            return text, None
+        text = inner
 
 
 def _deadline_value(raw: str, deadline: Deadline) -> ParsedValue:
@@ -227,6 +230,14 @@ def _deadline_value(raw: str, deadline: Deadline) -> ParsedValue:
         year=deadline.year,
         month=deadline.month,
     )
+
+
+def _labelled_deadline(raw: str, match: re.Match[str]) -> ParsedValue | None:
+    """`验收时间7月`: a label before a month or year is a deadline, as `7月` alone is."""
+    if match["op"] or operator_before(match["label"].strip()):
+        return None
+    deadline = match_deadline(match["num"] + (match["unit"] or ""))
+    return _deadline_value(raw, deadline) if deadline is not None else None
 
 
 def _number_value(raw: str, cleaned: str, match: re.Match[str]) -> ParsedValue:

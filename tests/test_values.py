@@ -265,6 +265,8 @@ def test_parse_value_numbers(
         ("2022-12-31", 2022, 12, None),
         ("2022年年前完成97.13%", 2022, 12, "97.13"),
         ("2022年底前完成率100%", 2022, 12, "100"),
+        ("验收时间7月", None, 7, None),
+        ("((2022年底))", 2022, 12, None),
     ],
 )
 def test_parse_value_dated_deadlines(
@@ -333,6 +335,7 @@ def test_parse_value_missing(text: str | None) -> None:
         ("100%左右", None, "100", "%", "无法识别的文字「左右」"),
         ("2X", None, "2", "X", "单位「X」不常见"),
         ("≥5以下", GE, "5", None, "矛盾"),
+        ("0内内", LE, "0", "内", "单位「内」不常见"),
     ],
 )
 def test_parse_value_guesses_are_flagged(
