@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, errors, login
 from dashboard import format as fmt
 
 st.set_page_config(
@@ -155,10 +155,16 @@ def _share_box(f: data.Filters) -> None:
         st.code(here + data.link("", pinned).removeprefix("./"), language=None, wrap_lines=True)
 
 
-page = st.navigation(PAGES, position="top")
+# Nothing below runs until the login knows who this is; the upload page is registered only for
+# those who may upload, so a viewer's /upload link lands on the overview.
+access = login.require_access(PAGES)
+login.show_account(access)
+page = st.navigation(
+    [p for p in PAGES if access.can_upload or p.url_path != "upload"], position="top"
+)
 if not data.is_empty():
     offered = data.options()
     _report_unknown_link_values(offered)
     _sidebar_filters(offered)
 st.title(page.title)
-page.run()
+errors.run_page(page)

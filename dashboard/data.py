@@ -10,6 +10,7 @@ rerun misses the cache and reads fresh rows, with no explicit clearing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from dashboard import login
 from perfcore import engine, queries
 from perfcore.model import EvaluationKey, UploadFile
 from perfcore.queries import Filters
@@ -93,19 +95,21 @@ def findings(f: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _options(path: str, version: int) -> dict[str, list]:
-    return queries.filter_options(_open(path))
+def _options(path: str, version: int, allowed: tuple[str, ...] | None = None) -> dict[str, list]:
+    return queries.filter_options(_open(path), allowed)
 
 
 def options() -> dict[str, list]:
-    """Values the sidebar offers: years, departments, projects, rule_sets (name, title), grades."""
+    """Values the sidebar offers: years, departments, projects, rule_sets (name, title), grades
+    — only from the departments this user may see."""
     s = store()
-    return _options(str(s.path), s.data_version())
+    return _options(str(s.path), s.data_version(), allowed_departments())
 
 
 def is_empty() -> bool:
     """True when no evaluation is stored at all (not merely none matching the filters)."""
-    return not options()["years"]
+    s = store()
+    return not _options(str(s.path), s.data_version())["years"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -119,8 +123,13 @@ def uploads() -> pd.DataFrame:
 
 
 def history(key: EvaluationKey | None = None) -> pd.DataFrame:
-    """Every stored version (not cached: the restore form must see the latest)."""
-    return store().history(key)
+    """Every stored version in this user's departments (not cached: the restore form must see
+    the latest)."""
+    versions = store().history(key)
+    allowed = allowed_departments()
+    if allowed is None:
+        return versions
+    return versions[versions["department"].isin(allowed)].reset_index(drop=True)
 
 
 # --- filters ---------------------------------------------------------------------------------
@@ -145,9 +154,17 @@ def parse_as_of(raw: str | None) -> int | None:
     return int(raw.strip())
 
 
+def allowed_departments() -> tuple[str, ...] | None:
+    """The signed-in user's department scope (None = all); nothing before the login ran."""
+    access = login.current_access()
+    return () if access is None else access.departments
+
+
 def current_filters() -> Filters:
-    """Filters for this rerun, from the sidebar widgets and the `asof` link parameter."""
-    return filters_from_state(st.session_state, parse_as_of(st.query_params.get(AS_OF)))
+    """Filters for this rerun, from the sidebar widgets and the `asof` link parameter, cut to
+    the user's department scope — the one place every page query gets its scope from."""
+    chosen = filters_from_state(st.session_state, parse_as_of(st.query_params.get(AS_OF)))
+    return replace(chosen, allowed_departments=allowed_departments())
 
 
 def filters_to_query(f: Filters) -> list[tuple[str, str]]:
@@ -211,8 +228,8 @@ def templates() -> list[Path]:
 
 
 def current_user() -> str:
-    """Who is uploading: the logged-in user where login is configured, else the local user."""
-    user = st.user
-    if user.get("is_logged_in"):
-        return str(user.get("email") or user.get("name") or "已登录用户")
-    return "本机用户"
+    """Who is uploading or restoring, as the login identified them (recorded with the data)."""
+    access = login.current_access()
+    if access is None or not access.can_upload:
+        raise PermissionError("只有上传权限的用户可以修改数据 (upload role required)")
+    return access.user

@@ -77,7 +77,8 @@ def require_access(pages: Sequence[StreamlitPage]) -> Access:
 def _identify(config: AccessConfig, pages: Sequence[StreamlitPage]) -> Access:
     if config.mode == "local":
         # Local mode trusts the machine, not the network: nobody but this computer gets in.
-        if st.context.ip_address is not None:
+        # (st.context.ip_address is None for loopback; AppTest has no address at all.)
+        if isinstance(st.context.ip_address, str):
             _stop(
                 pages,
                 "本地模式只允许本机访问。要共享给同事，请先在 secrets.toml 中配置登录。",

@@ -31,16 +31,30 @@ class Filters:
     grades: tuple[str, ...] = ()  # computed grade 优/良/中/差
     rule_set: str | None = None  # None = each evaluation's own rule set
     as_of: int | None = None  # a data_version: the data as it was then (pinned links)
+    # The viewer's department scope, set by the dashboard from the login: None = every
+    # department, () = none at all. Not a choice in the sidebar and never put in a link.
+    allowed_departments: tuple[str, ...] | None = None
 
     def params(self) -> dict[str, Any]:
         return {
             "years": [int(y) for y in self.years],
-            "departments": list(self.departments),
+            "departments": self._scoped_departments(),
             "projects": list(self.projects),
             "grades": list(self.grades),
             "rule_set": self.rule_set,
             "as_of": self.as_of,
         }
+
+    def _scoped_departments(self) -> list[str] | None:
+        """The chosen departments cut to the allowed ones. The scope macro reads an empty list
+        as "all" and NULL as "none" (len(NULL) = 0 is not true), so a scope that leaves
+        nothing becomes None: every page query then returns no rows."""
+        chosen = list(self.departments)
+        if self.allowed_departments is None:
+            return chosen
+        allowed = set(self.allowed_departments)
+        kept = [d for d in chosen if d in allowed] if chosen else sorted(allowed)
+        return kept or None
 
 
 def _frame(store: Store, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -51,10 +65,14 @@ def _frame(store: Store, name: str, params: dict[str, Any] | None = None) -> pd.
         cur.close()
 
 
-def filter_options(store: Store) -> dict[str, list]:
+def filter_options(
+    store: Store, allowed_departments: tuple[str, ...] | None = None
+) -> dict[str, list]:
     """Choices for the filter widgets: years (newest first), departments, projects, rule sets
-    as (name, title) — shipped ones plus any others stored scores use — and grades."""
-    options = _frame(store, "filter_options").iloc[0]
+    as (name, title) — shipped ones plus any others stored scores use — and grades. Years,
+    departments and projects come only from the allowed departments (None = all)."""
+    allowed = None if allowed_departments is None else list(allowed_departments)
+    options = _frame(store, "filter_options", {"allowed": allowed}).iloc[0]
     shipped = [(info.name, info.title) for info in available_rule_sets()]
     known = {name for name, _ in shipped}
     stored = _frame(store, "scored_rule_sets")["rule_set"].tolist()

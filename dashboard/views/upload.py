@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, login
 from dashboard import format as fmt
 from dashboard.views import common
 from perfcore.codes import CODES
@@ -23,6 +23,12 @@ MIME = {
 state = st.session_state
 state.setdefault("upload_round", 0)
 state.setdefault("upload_notice", None)
+
+# The entry registers this page only for uploaders; checked again here, before anything runs.
+access = login.current_access()
+if access is None or not access.can_upload:
+    st.error("只有具有上传权限的用户可以上传或恢复数据。Uploading needs the uploader role.")
+    st.stop()
 
 
 def _digest(files: list[UploadFile]) -> str:
@@ -208,7 +214,17 @@ if files:
             disabled=bool(n_errors) or not assessment.results,
             key="upload_confirm",
         ):
-            _store(files)
+            outside = access.outside_scope([r.key.department for r in assessment.results])
+            if outside:
+                st.error(
+                    fmt.md_escape(
+                        f"您只能上传本人负责部门的评价，以下部门不在范围内：{'、'.join(outside)}。"
+                    )
+                    + "  \nThese departments are outside your scope; nothing was stored.",
+                    icon=":material/block:",
+                )
+            else:
+                _store(files)
 
 with st.container(border=True):
     st.markdown("**模板下载**")
