@@ -51,7 +51,8 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
         height=height,
         margin={"l": 10, "r": 10, "t": 48, "b": 10},
         hoverlabel={"font": {"family": FONT_FAMILY}},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "xanchor": "left"},
+        uniformtext={"minsize": 10, "mode": "show"},
         plot_bgcolor="white",
         separators=".,",
     )
@@ -148,7 +149,8 @@ def budget_bridge(funds: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_yaxes(title_text="万元", rangemode="tozero", gridcolor="#E7E5E4")
-    return _layout(fig, "预算桥：上年结转 + 年初预算 + 年中追加 → 全年预算 → 执行", 380)
+    fig.update_xaxes(tickangle=0)
+    return _layout(fig, "预算桥（万元）", 380)
 
 
 def execution_rates(evaluations: pd.DataFrame) -> go.Figure:
@@ -196,7 +198,8 @@ def execution_rates(evaluations: pd.DataFrame) -> go.Figure:
     fig.add_vline(x=100, line_dash="dot", line_color="#44403C")
     fig.update_layout(barmode="group")
     fig.update_xaxes(title_text="执行率 %", ticksuffix="%", gridcolor="#E7E5E4")
-    return _layout(fig, "预算执行率：对全年预算与对年初预算", 140 + 60 * len(frame))
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, "执行率：对全年预算 / 对年初预算", 190 + 60 * len(frame))
 
 
 def spending_items(expenditures: pd.DataFrame, top: int = 20) -> go.Figure:
@@ -303,7 +306,7 @@ def indicator_tree(indicators: pd.DataFrame) -> go.Figure:
             insidetextorientation="radial",
         )
     )
-    return _layout(fig, "指标结构（面积 = 分值，颜色 = 复核得分率）", 460)
+    return _layout(fig, "指标结构（面积 = 分值，颜色 = 得分率）", 460)
 
 
 def score_gaps(evaluations: pd.DataFrame) -> go.Figure:
@@ -340,7 +343,7 @@ def score_gaps(evaluations: pd.DataFrame) -> go.Figure:
             )
         )
     fig.update_xaxes(title_text="总分", gridcolor="#E7E5E4")
-    return _layout(fig, "自评得分与复核得分", 140 + 36 * len(frame))
+    return _layout(fig, "自评得分与复核得分", 170 + 36 * len(frame))
 
 
 # --- satisfaction and cost -------------------------------------------------------------------
@@ -461,7 +464,7 @@ def grade_distribution(evaluations: pd.DataFrame, by: str = "department") -> go.
             )
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title_text="评价数", dtick=1, gridcolor="#E7E5E4")
+    fig.update_xaxes(title_text="评价数", tickformat="d", gridcolor="#E7E5E4")
     title = "各部门复核等级分布" if by == "department" else "各项目复核等级分布"
     return _layout(fig, title, 140 + 30 * len(counts))
 
@@ -488,5 +491,5 @@ def findings_by_code(findings: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(categoryorder="total ascending")
-    fig.update_xaxes(title_text="条数", gridcolor="#E7E5E4")
-    return _layout(fig, "问题分布（按类型与严重程度）", 140 + 28 * counts["title"].nunique())
+    fig.update_xaxes(title_text="条数", tickformat="d", gridcolor="#E7E5E4")
+    return _layout(fig, "问题分布", 170 + 28 * counts["title"].nunique())

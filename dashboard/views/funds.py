@@ -26,7 +26,7 @@ money = common.numeric(
 annual, executed = money["annual_budget"].sum(min_count=1), money["executed"].sum(min_count=1)
 initial = money["initial_budget"].sum(min_count=1)
 
-with st.grid(4, gap="small"):
+with st.grid(4, min_column_width=200, gap="small"):
     st.metric("全年执行数", fmt.wan(executed), border=True, height="stretch")
     st.metric(
         "执行率（对全年预算）",
@@ -42,37 +42,31 @@ with st.grid(4, gap="small"):
         height="stretch",
         help="全年执行数 ÷ 年初预算数，反映年中追加的影响，不作评分依据。",
     )
-    if len(evaluations) == 1:
-        st.metric(
-            "资金执行得分（复核）",
-            f"{fmt.score(money['funds_score_computed'].iloc[0])} / {fmt.score(money['funds_weight'].iloc[0])}",
-            f"自评 {fmt.score(money['funds_score_reported'].iloc[0])}",
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
-            height="stretch",
-        )
-    else:
-        st.metric(
-            "资金执行得分（复核，平均）",
-            fmt.score(money["funds_score_computed"].mean()),
-            f"自评平均 {fmt.score(money['funds_score_reported'].mean())}",
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
-            height="stretch",
-        )
+    weights = money["funds_weight"].dropna().unique()
+    of = f"满分 {fmt.score(weights[0])}" if len(weights) == 1 else "满分不一"
+    several = "平均" if len(evaluations) > 1 else ""
+    st.metric(
+        f"资金执行得分（复核{several}）",
+        fmt.score(money["funds_score_computed"].mean()),
+        f"自评{several} {fmt.score(money['funds_score_reported'].mean())} · {of}",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        height="stretch",
+        help="分值 × 执行率（执行率最高按 100% 计），按所选评分规则。",
+    )
 
-left, right = st.columns(2, gap="medium")
-with left, st.container(border=True):
-    if charts.bridge_steps(funds).empty:
-        st.info("没有可用的预算数据，无法绘制预算桥。", icon=":material/info:")
-    else:
-        common.chart(
-            charts.budget_bridge(funds), "预算桥：上年结转、年初预算、年中追加、全年预算与执行"
-        )
-with right, st.container(border=True):
-    common.chart(charts.execution_rates(evaluations), "各评价执行率：对全年预算与对年初预算")
+with st.grid(2, min_column_width=420, gap="medium"):
+    with st.container(border=True):
+        if charts.bridge_steps(funds).empty:
+            st.info("没有可用的预算数据，无法绘制预算桥。", icon=":material/info:")
+        else:
+            common.chart(
+                charts.budget_bridge(funds), "预算桥：上年结转、年初预算、年中追加、全年预算与执行"
+            )
+        st.caption("上年结转 + 年初预算 + 年中追加 = 全年预算；全年预算 − 未执行 = 全年执行。")
+    with st.container(border=True):
+        common.chart(charts.execution_rates(evaluations), "各评价执行率：对全年预算与对年初预算")
 
 with st.container(border=True):
     items = data.expenditures(f)

@@ -21,7 +21,7 @@ lines = common.numeric(lines, ["weight", "score_reported", "score_computed", "lo
 counted = lines[lines["counted"].astype(bool)]
 differs = lines[lines["differs"].astype(bool)]
 
-with st.grid(4, gap="small"):
+with st.grid(4, min_column_width=200, gap="small"):
     st.metric("三级指标", f"{len(counted)} 项", border=True, height="stretch")
     st.metric("指标分值合计", f"{counted['weight'].sum():.2f}", border=True, height="stretch")
     st.metric("复核扣分合计", f"{counted['lost_points'].sum():.2f}", border=True, height="stretch")

@@ -62,7 +62,7 @@ if before is not None:
 elif len(evaluations["year"].unique()) > 1 or len(current) < len(evaluations):
     st.caption(f"指标卡为 {latest} 年数据。")
 
-with st.grid(3, gap="small"):
+with st.grid(3, min_column_width=220, gap="small"):
     st.metric(
         "全年预算", fmt.wan(now["annual"]), _delta("annual", now, before, "万元"), border=True
     )

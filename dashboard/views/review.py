@@ -26,7 +26,7 @@ gap = scores["total_reported"] - scores["total_computed"]
 inflated, deflated = scores[gap > 0.005], scores[gap < -0.005]
 counts = found["severity"].value_counts()
 
-with st.grid(4, gap="small"):
+with st.grid(4, min_column_width=200, gap="small"):
     st.metric(
         "错误",
         f"{counts.get('error', 0)} 条",
