@@ -8,8 +8,9 @@ text (`tabular`), header row → table kind and fields (`headers`), data row →
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from perfcore.codes import finding
@@ -46,7 +47,7 @@ from perfcore.rows import (
     read_indicator_line,
     read_key,
 )
-from perfcore.tabular import Grid, load
+from perfcore.tabular import Grid, Unreadable, load
 
 HEADER_SCAN_ROWS = 10  # real exports put a title and a unit line above the header
 MIN_HEADER_TITLES = 2
@@ -62,13 +63,18 @@ def read_uploads(files: Sequence[UploadFile]) -> ReadResult:
     """Read every file of one upload and join its tables into evaluations."""
     collected = _Collected()
     for upload in files:
-        loaded = load(upload)
-        collected.findings.extend(loaded.findings)
-        tables_read = 0
-        for grid in loaded.grids:
-            tables_read += _read_grid(grid, collected)
-        in_workbook = bool(loaded.grids) and loaded.grids[0].in_workbook
-        if in_workbook and not tables_read and not collected.has_error_in(upload.name):
+        tables_read, workbook = 0, False
+        for item in load(upload):
+            if isinstance(item, Finding):
+                collected.findings.append(item)
+                continue
+            workbook |= item.in_workbook
+            try:
+                tables_read += _read_grid(item, collected)
+            except Unreadable as broken:
+                collected.findings.append(broken.finding)
+                tables_read += 1
+        if workbook and not tables_read and not collected.has_error_in(upload.name):
             collected.findings.append(_no_table_in_workbook(upload.name))
     return collected.result()
 
@@ -133,10 +139,11 @@ class _Collected:
 
 def _read_grid(grid: Grid, collected: _Collected) -> int:
     """Read one sheet or CSV file; returns 1 when it was an upload table, else 0."""
-    header_at = _find_header(grid)
+    head = list(islice(grid.rows(), HEADER_SCAN_ROWS))
+    header_at = _find_header(head)
     if header_at is None:
         return _not_a_table(grid, collected, "没有找到表头", "no header row found")
-    headers = tuple(read_header(cell) for cell in grid.rows[header_at])
+    headers = tuple(read_header(cell) for cell in head[header_at])
     index: dict[str, int] = {}
     for column, header in enumerate(headers):
         if header.field is not None:
@@ -157,12 +164,13 @@ def _read_grid(grid: Grid, collected: _Collected) -> int:
     if detection.missing:
         collected.findings.append(_column_missing(grid, header_row, detection, headers))
         return 1
-    data = [
+    data = (
         (number, cells)
-        for number, cells in enumerate(grid.rows[header_at + 1 :], start=header_row + 1)
+        for number, cells in enumerate(islice(grid.rows(), header_row, None), header_row + 1)
         if any(cell.strip() for cell in cells)
-    ]
-    if not data:
+    )
+    first = next(data, None)
+    if first is None:
         if grid.in_workbook:
             collected.findings.append(
                 _sheet_ignored(grid, "只有表头，没有数据行", "header only, no data rows")
@@ -171,16 +179,16 @@ def _read_grid(grid: Grid, collected: _Collected) -> int:
         collected.findings.append(_header_only(grid, header_row))
         return 1
     columns = Columns(grid.file, index, {f: headers[i] for f, i in index.items()})
-    _read_rows(detection.kind, columns, data, collected)
+    _read_rows(detection.kind, columns, chain([first], data), collected)
     if any(h.traditional for h in headers if h.field):
         _note_traditional(grid.file, collected)
     return 1
 
 
-def _find_header(grid: Grid) -> int | None:
+def _find_header(head: list[tuple[str, ...]]) -> int | None:
     """The row among the first few with the most known titles (the earliest on a tie)."""
     best, best_score = None, MIN_HEADER_TITLES - 1
-    for at, cells in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
+    for at, cells in enumerate(head):
         score = header_score(list(cells))
         if score > best_score:
             best, best_score = at, score
@@ -190,7 +198,7 @@ def _find_header(grid: Grid) -> int | None:
 def _read_rows(
     kind: TableKind,
     columns: Columns,
-    data: list[tuple[int, tuple[str, ...]]],
+    data: Iterable[tuple[int, tuple[str, ...]]],
     collected: _Collected,
 ) -> None:
     row_findings = 0
@@ -336,7 +344,7 @@ def _not_a_table(
     grid: Grid, collected: _Collected, why_zh: str, why_en: str, force_error: bool = False
 ) -> int:
     """A sheet that is not one of the four tables is ignored; a CSV file that is not is an error."""
-    if not any(cell.strip() for cells in grid.rows for cell in cells):
+    if not any(cell.strip() for cells in grid.rows() for cell in cells):
         if grid.in_workbook:
             collected.findings.append(_sheet_ignored(grid, "空工作表", "empty sheet"))
         else:

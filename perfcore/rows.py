@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from perfcore import values
 from perfcore.codes import finding
 from perfcore.headers import FIELD_TITLES, Header, TableKind, to_simplified
 from perfcore.model import (
@@ -24,17 +25,15 @@ from perfcore.model import (
     IndicatorLine,
     Location,
 )
-from perfcore.values import (
-    ValueParseError,
-    is_not_given,
-    normalise_text,
-    parse_amount_wan,
-    parse_fraction,
-    parse_number,
-    parse_value,
-    split_target,
-    tidy_decimal,
-)
+from perfcore.values import ValueParseError, parse_amount_wan, parse_fraction, tidy_decimal
+
+# Uploads repeat the same few cell texts thousands of times (≥95%, 10, 产出指标, the key);
+# the parsers are pure, so a 50 MB file parses each distinct text once.
+is_not_given = lru_cache(maxsize=8192)(values.is_not_given)
+normalise_text = lru_cache(maxsize=8192)(values.normalise_text)
+parse_number = lru_cache(maxsize=8192)(values.parse_number)
+parse_value = lru_cache(maxsize=8192)(values.parse_value)
+split_target = lru_cache(maxsize=1024)(values.split_target)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 import charset_normalizer
 import openpyxl
@@ -41,29 +43,34 @@ _CONTROL_SHARE = 0.01
 _READABLE_MEMBERS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
 
+class Unreadable(Exception):
+    """Raised while iterating a grid whose content turns out to be broken part-way through."""
+
+    def __init__(self, problem: Finding) -> None:
+        super().__init__(problem.message_en)
+        self.finding = problem
+
+
 @dataclass(frozen=True)
 class Grid:
-    """One sheet or CSV file as rows of text; `rows[i]` is Excel row `i + 1`."""
+    """One sheet or CSV file as rows of text, read lazily so a 50 MB file is never held twice.
+
+    `rows()` starts a fresh pass; its i-th row (from 0) is Excel row i + 1. It raises
+    `Unreadable` when the file breaks part-way.
+    """
 
     file: str  # as shown in findings: "funds.csv", "book.xlsx › 指标"
-    rows: tuple[tuple[str, ...], ...]
+    rows: Callable[[], Iterator[tuple[str, ...]]]
     sheet: str | None = None  # the sheet name, for workbooks
     in_workbook: bool = False
 
 
-@dataclass(frozen=True)
-class Loaded:
-    grids: tuple[Grid, ...]
-    findings: tuple[Finding, ...]
+def load(upload: UploadFile) -> Iterator[Grid | Finding]:
+    """Read one uploaded file into grids and findings; failures are findings, never exceptions.
 
-
-def load(upload: UploadFile) -> Loaded:
-    """Read one uploaded file into grids; every failure is a finding, never an exception."""
-    grids: list[Grid] = []
-    findings: list[Finding] = []
-    for item in _load(upload.name, upload.data, 0):
-        (grids if isinstance(item, Grid) else findings).append(item)
-    return Loaded(tuple(grids), tuple(findings))
+    A generator: a workbook stays open only while its grids are being read.
+    """
+    yield from _load(upload.name, upload.data, 0)
 
 
 def _load(name: str, data: bytes, depth: int) -> Iterator[Grid | Finding]:
@@ -154,12 +161,19 @@ def _load_xlsx(name: str, data: bytes) -> Iterator[Grid | Finding]:
     try:
         for sheet in book.worksheets:
             sheet.reset_dimensions()  # some writers store a wrong sheet size; read every row
-            rows = tuple(tuple(_cell_text(c) for c in row) for row in sheet.iter_rows())
-            yield Grid(f"{name}{SEP}{sheet.title}", rows, sheet.title, in_workbook=True)
-    except Exception:  # a damaged sheet part surfaces only while iterating
-        yield _unreadable(name, "Excel 工作表内容无法解析", "a worksheet cannot be parsed")
+            grid_name = f"{name}{SEP}{sheet.title}"
+            yield Grid(grid_name, partial(_sheet_rows, sheet, grid_name), sheet.title, True)
     finally:
         book.close()
+
+
+def _sheet_rows(sheet: Any, name: str) -> Iterator[tuple[str, ...]]:
+    try:
+        for row in sheet.iter_rows():
+            yield tuple(_cell_text(cell) for cell in row)
+    except Exception as error:  # a damaged sheet part surfaces only while iterating
+        problem = _unreadable(name, "Excel 工作表内容无法解析", "a worksheet cannot be parsed")
+        raise Unreadable(problem) from error
 
 
 def _cell_text(cell: object) -> str:
@@ -203,14 +217,16 @@ def _load_text(name: str, data: bytes) -> Iterator[Grid | Finding]:
             f"file {name!r} is not UTF-8; read as {encoding}",
             Location(name),
         )
+    yield Grid(name, partial(_csv_rows, text, _delimiter(text), name))
+
+
+def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[tuple[str, ...]]:
     try:
-        rows = tuple(
-            tuple(row) for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-        )
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            yield tuple(row)
     except csv.Error as error:
-        yield _unreadable(name, f"CSV 格式错误（{error}）", f"malformed CSV ({error})")
-        return
-    yield Grid(name, rows)
+        problem = _unreadable(name, f"CSV 格式错误（{error}）", f"malformed CSV ({error})")
+        raise Unreadable(problem) from error
 
 
 def _decode(data: bytes) -> tuple[str, str] | None:
@@ -224,12 +240,9 @@ def _decode(data: bytes) -> tuple[str, str] | None:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    guess = charset_normalizer.from_bytes(
-        data[:_GUESS_SAMPLE], cp_isolation=_GUESS_CANDIDATES
-    ).best()
-    if guess is None:
-        return None
-    encoding = guess.encoding
+    sample = data[: data.rfind(b"\n", 0, _GUESS_SAMPLE) + 1 or _GUESS_SAMPLE]  # whole lines
+    guess = charset_normalizer.from_bytes(sample, cp_isolation=_GUESS_CANDIDATES).best()
+    encoding = guess.encoding if guess is not None else "gb18030"
     if encoding.startswith("gb"):
         # GB18030 is a superset of GBK / GB2312: the whole file decodes, not just the sample.
         encoding = "gb18030"
