@@ -203,3 +203,32 @@ def test_every_sql_file_is_used_by_name() -> None:
         prefix, _, table = name.partition("_")
         per_table = f'f"{prefix}_{{table}}"' in source and f'"{table}"' in source
         assert f'"{name}"' in source or per_table, f"{sql.name} is not used"
+
+
+PAGE_QUERIES = (
+    queries.evaluations,
+    queries.funds_lines,
+    queries.funds_by_department,
+    queries.expenditures,
+    queries.indicator_lines,
+    queries.satisfaction_indicators,
+    queries.cost_indicators,
+    queries.findings,
+)
+
+
+def test_department_scope_limits_every_page_query(store: Store) -> None:
+    only_seed = Filters(allowed_departments=(SEED_DEPT,))
+    for query in PAGE_QUERIES:
+        frame = query(store, only_seed)
+        assert not frame.empty, query.__name__
+        assert set(frame["department"]) == {SEED_DEPT}, query.__name__
+    chosen_outside = Filters(departments=(LOW.department,), allowed_departments=(SEED_DEPT,))
+    nothing = Filters(allowed_departments=())
+    for query in PAGE_QUERIES:
+        assert query(store, chosen_outside).empty, query.__name__
+        assert query(store, nothing).empty, query.__name__
+    options = queries.filter_options(store, (SEED_DEPT,))
+    assert options["departments"] == [SEED_DEPT]
+    assert options["years"] == [2022]
+    assert queries.filter_options(store, ())["departments"] == []

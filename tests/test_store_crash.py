@@ -97,8 +97,8 @@ def _cli_ingest(db: Path, folder: Path, user: str, **env: str) -> subprocess.Pop
 
 def test_two_processes_ingesting_at_once_both_end_clearly(seeded_db: Path, tmp_path: Path) -> None:
     uploads = {
-        "amy": seed_like(synthetic_keys(150, tag="甲并发")),
-        "ben": seed_like(synthetic_keys(150, tag="乙并发")),
+        "amy": seed_like(synthetic_keys(80, tag="甲并发")),
+        "ben": seed_like(synthetic_keys(80, tag="乙并发")),
     }
     writers = {
         user: _cli_ingest(
@@ -117,7 +117,7 @@ def test_two_processes_ingesting_at_once_both_end_clearly(seeded_db: Path, tmp_p
         by_user = cur.execute(
             "SELECT uploaded_by, n_evaluations FROM uploads ORDER BY upload_id"
         ).fetchall()
-        assert sorted(by_user) == [("amy", 150), ("ben", 150), ("seed", 1)]
+        assert sorted(by_user) == [("amy", 80), ("ben", 80), ("seed", 1)]
         assert store.data_version() == 3
 
 
