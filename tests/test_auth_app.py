@@ -287,3 +287,14 @@ def test_a_broken_access_config_lets_nobody_in(two_departments: Path) -> None:
     assert not at.exception
     assert "登录配置有误" in at.error[0].value
     assert not at.metric and SEED_DEPT not in rendered(at)
+
+
+def test_viewer_on_an_empty_store_is_not_sent_to_the_upload_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "empty.duckdb"
+    open_store(path, seed=False).close()
+    monkeypatch.setenv("PERF_DB", str(path))
+    at = app(user=signed_in("view@example.cn"))
+    assert not at.exception, at.exception
+    assert any("只能查看" in c.value for c in at.caption)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, login
 from perfcore.queries import Filters
 
 UPLOAD_PAGE = "views/upload.py"
@@ -25,7 +25,11 @@ def empty_store() -> None:
             "2. 按模板填好后拖入上传框，先看预览中的问题与得分；\n"
             "3. 没有错误即可确认保存，看板随即更新。"
         )
-        st.page_link(UPLOAD_PAGE, label="去上传数据", icon=":material/upload_file:")
+        access = login.current_access()
+        if access is not None and access.can_upload:
+            st.page_link(UPLOAD_PAGE, label="去上传数据", icon=":material/upload_file:")
+        else:  # the upload page is not registered for viewers
+            st.caption("您的账号只能查看；请联系有上传权限的同事上传数据。")
     st.caption("No data yet: upload the self-evaluation tables on the 数据上传 page.")
 
 
