@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
 
+from bench.browser import CHROMIUM
 from bench.generate import DEPARTMENTS, HEADERS, generate
+from bench.pages import PAGES
+from bench.run import RERUNS_PER_VIEWER, markdown, run
 from perfcore.engine import assess_paths
 
 N = 20
@@ -110,3 +114,28 @@ def test_a_larger_set_has_the_real_table_mix(tmp_path: Path) -> None:
         "TOTAL_MISMATCH",
     ):
         assert code in codes, code
+
+
+@pytest.mark.browser
+def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
+    """Generator, DuckDB load, assess, scoring, CLI ingest, AppTest pages, Chromium, websocket
+    viewers and the README table, end to end at N = 20 (one run each, 2 and 3 viewers instead
+    of 10 and 50 to stay quick; no timing asserted)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; the browser part of the bench needs it")
+    out = tmp_path / "results.json"
+    results = run([N], repeat=1, out=out, work=tmp_path, log=lambda _line: None, viewers=(2, 3))
+    size = json.loads(out.read_text(encoding="utf-8"))["sizes"][str(N)]
+    assert size == results["sizes"][str(N)]
+    assert size["duckdb_read_csv"]["rows"] == sum(size["rows"].values())
+    assert size["assess"]["evaluations"] == N and size["ingest"]["evaluations"] == N
+    assert set(size["pages"]["default"]) == set(size["pages"]["one_project"]) == set(PAGES)
+    assert size["pages"]["project"].startswith("合成数据")
+    assert set(size["paint"]) == {"总览", "指标得分"}
+    for viewers in ("2", "3"):
+        load = size["viewers"][viewers]
+        assert load["errors"] == 0, load["error_examples"]
+        assert load["reruns"] == int(viewers) * RERUNS_PER_VIEWER
+    assert size["app_peak_rss_bytes"] > 0 and size["db_bytes"] > 0
+    table = markdown(results)
+    assert "N = 20" in table and "3 viewers" in table and "Targets at N = 20" in table

@@ -1,0 +1,335 @@
+"""`make bench`: the product's numbers at province scale, written to bench/results.json.
+
+For each size N (evaluations) in a temp folder: generate synthetic uploads (`bench.generate`);
+time DuckDB's own `read_csv` load of the same files; perfcore's read+score+check (`assess`) and
+scoring alone; `python -m perfcore ingest` into a fresh store (ratio to DuckDB); every page's
+server time under AppTest, cold and warm, default filters and one project; first paint of 总览
+and 指标得分 in Chromium; the app's peak RSS and the store's size; 10 and 50 concurrent viewers
+over the websocket. Every figure is the median of `--repeat` runs, except that the slow ones
+(assess, scoring, ingest) stop repeating once a time budget is spent: `runs` says how many
+there were. `--markdown` prints the README table from results.json, so the two always match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from bench import throughput
+from bench.appserver import serve
+from bench.browser import first_paint
+from bench.generate import generate
+from bench.ws_client import concurrent_viewers
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results.json"
+DEFAULT_SIZES = (1_000, 10_000)
+LARGE = 100_000
+SLOW_BUDGET_S = 300  # stop repeating a slow measure after this much time spent on it
+SCORE_SAMPLE = 10_000  # assess / scoring alone are timed on at most this many evaluations
+VIEWERS = (10, 50)
+RERUNS_PER_VIEWER = 4
+PACKAGES = ("streamlit", "duckdb", "pandas", "plotly", "playwright", "websockets", "psutil")
+
+# Targets of issue 6, checked on the largest size measured.
+TARGETS = {
+    "ingest_ratio": 3.0,  # ingest time ≤ 3 × DuckDB read_csv time
+    "page_warm_s": 0.3,
+    "first_paint_s": 1.5,
+    "rss_bytes": 1 << 30,
+    "p95_50_s": 2.0,
+}
+
+Log = Callable[[str], None]
+
+
+def _repeat(measure: Callable[[], throughput.Timed], times: int, budget: float) -> list:
+    """Run `measure` up to `times` times, stopping early once `budget` seconds are spent."""
+    runs = [measure()]
+    spent = runs[0].seconds
+    while len(runs) < times and spent + runs[-1].seconds <= budget:
+        runs.append(measure())
+        spent += runs[-1].seconds
+    return runs
+
+
+def _figure(runs: list[throughput.Timed]) -> dict[str, Any]:
+    seconds = statistics.median(r.seconds for r in runs)
+    return {
+        "median_s": seconds,
+        "runs_s": [r.seconds for r in runs],
+        "rows": runs[0].rows,
+        "evaluations": runs[0].evaluations,
+        "rows_per_s": runs[0].rows / seconds if seconds else None,
+    }
+
+
+def _page_times(db: Path, project: str | None, warm: int) -> dict:
+    command = [sys.executable, "-m", "bench.pages", str(db), "--warm", str(warm)]
+    if project:
+        command += ["--project", project]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.pages failed: {done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _first_project(generated) -> str:
+    path = generated.table_files("evaluations")[0]
+    with path.open(encoding="utf-8") as handle:
+        next(handle)
+        return next(handle).split(",")[2]
+
+
+def run_size(
+    evaluations: int,
+    work: Path,
+    repeat: int,
+    log: Log = print,
+    viewers: tuple[int, ...] = VIEWERS,
+) -> dict[str, Any]:
+    """Every figure for one size; `work` is a scratch folder (generated files, store files)."""
+    load_start = list(os.getloadavg())
+    started = time.perf_counter()
+    generated = generate(evaluations, seed=1, out=work / "upload")
+    result: dict[str, Any] = {
+        "evaluations": evaluations,
+        "rows": generated.rows,
+        "csv_bytes": sum(p.stat().st_size for p in generated.files),
+        "generate_s": time.perf_counter() - started,
+    }
+    log(f"  generated {sum(generated.rows.values())} rows in {result['generate_s']:.1f} s")
+    raw = _repeat(lambda: throughput.duckdb_read_csv(generated, work / "raw.duckdb"), repeat, 1e9)
+    result["duckdb_read_csv"] = _figure(raw)
+    log(f"  duckdb read_csv {result['duckdb_read_csv']['median_s']:.2f} s")
+    sample = min(evaluations, SCORE_SAMPLE)
+    assessed = _repeat(lambda: throughput.assess_parts(generated, sample), repeat, SLOW_BUDGET_S)
+    result["assess"] = _figure(assessed)
+    log(f"  assess {result['assess']['rows_per_s']:.0f} rows/s")
+    scored = _repeat(lambda: throughput.score_parts(generated, sample), repeat, SLOW_BUDGET_S)
+    result["scoring"] = _figure(scored)
+    log(f"  scoring alone {result['scoring']['rows_per_s']:.0f} rows/s")
+    db = work / "perf.duckdb"
+    ingested = _repeat(lambda: throughput.cli_ingest(generated, db), repeat, SLOW_BUDGET_S)
+    result["ingest"] = _figure(ingested)
+    result["ingest"]["ratio_to_duckdb"] = (
+        result["ingest"]["median_s"] / result["duckdb_read_csv"]["median_s"]
+    )
+    result["db_bytes"] = throughput.db_size(db)
+    log(
+        f"  ingest {result['ingest']['median_s']:.1f} s ({result['ingest']['ratio_to_duckdb']:.0f}×)"
+    )
+    project = _first_project(generated)
+    result["pages"] = {
+        "project": project,
+        "default": _page_times(db, None, repeat),
+        "one_project": _page_times(db, project, repeat),
+    }
+    log("  pages timed under AppTest")
+    with serve(db, work / "streamlit.log") as server:
+        result["paint"] = first_paint(server.url, repeat)
+        log("  first paint timed in Chromium")
+        result["viewers"] = {
+            str(n): concurrent_viewers(server.url, n, reruns=RERUNS_PER_VIEWER).summary()
+            for n in viewers
+        }
+        log("  concurrent viewers done")
+        result["app_peak_rss_bytes"] = server.rss.peak
+    result["load_average"] = {"start": load_start, "end": list(os.getloadavg())}
+    result["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    result["total_s"] = time.perf_counter() - started
+    return result
+
+
+def _environment(repeat: int) -> dict[str, Any]:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "date": datetime.now(UTC).date().isoformat(),
+        "cores": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "versions": {name: version(name) for name in PACKAGES},
+        "commit": commit,
+        "repeat": repeat,
+    }
+
+
+def run(
+    sizes: list[int],
+    repeat: int,
+    out: Path,
+    work: Path | None = None,
+    log: Log = print,
+    viewers: tuple[int, ...] = VIEWERS,
+) -> dict[str, Any]:
+    """Measure each size and merge it into `out` (sizes measured before are kept)."""
+    results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"sizes": {}}
+    results.update(_environment(repeat))
+    for n in sizes:
+        log(f"N = {n}")
+        with tempfile.TemporaryDirectory(prefix=f"bench-{n}-", dir=work) as scratch:
+            results["sizes"][str(n)] = run_size(n, Path(scratch), repeat, log, viewers)
+        ordered = dict(sorted(results["sizes"].items(), key=lambda kv: int(kv[0])))
+        results["sizes"] = ordered
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return results
+
+
+# --- the README table ------------------------------------------------------------------------
+
+
+def _s(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f} s"
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _mb(value: int | None) -> str:
+    return "—" if value is None else f"{value / 1e6:,.0f} MB"
+
+
+def _worst_page(size: dict, mode: str, which: str) -> float:
+    return max(t[which] for t in size["pages"][mode].values())
+
+
+def _rows(size: dict) -> list[tuple[str, str]]:
+    pages_default, pages_one = size["pages"]["default"], size["pages"]["one_project"]
+    rows = [
+        ("data rows (4 tables)", _rate(sum(size["rows"].values()))),
+        ("DuckDB read_csv (raw load)", _s(size["duckdb_read_csv"]["median_s"])),
+        ("`perfcore ingest` (all parts)", _s(size["ingest"]["median_s"])),
+        ("ingest ÷ DuckDB read_csv", f"{size['ingest']['ratio_to_duckdb']:.0f}×"),
+        ("ingest rows/s", _rate(size["ingest"]["rows_per_s"])),
+        ("assess (read+score+check) rows/s", _rate(size["assess"]["rows_per_s"])),
+        ("scoring alone rows/s", _rate(size["scoring"]["rows_per_s"])),
+    ]
+    for title in pages_default:
+        rows.append(
+            (
+                f"page {title}: cold / warm (default · one project)",
+                f"{_s(pages_default[title]['cold'])} / {_s(pages_default[title]['warm'])} · "
+                f"{_s(pages_one[title]['cold'])} / {_s(pages_one[title]['warm'])}",
+            )
+        )
+    for title, paint in size["paint"].items():
+        rows.append(
+            (
+                f"first paint {title}: first visit / warm",
+                f"{_s(paint['cold_first_paint_s'])} / {_s(paint['first_paint_s'])}",
+            )
+        )
+    rows.append(("app peak RSS", _mb(size["app_peak_rss_bytes"])))
+    rows.append(("DuckDB file", _mb(size["db_bytes"])))
+    for n, load in size["viewers"].items():
+        rows.append(
+            (
+                f"{n} viewers: median / p95 per rerun, errors",
+                f"{_s(load['median_s'])} / {_s(load['p95_s'])}, {load['errors']}",
+            )
+        )
+    rows.append(("load average at start (1 min)", f"{size['load_average']['start'][0]:.1f}"))
+    return rows
+
+
+def _target_lines(size: dict) -> list[str]:
+    worst_warm = max(_worst_page(size, mode, "warm") for mode in ("default", "one_project"))
+    worst_paint = max(p["first_paint_s"] for p in size["paint"].values())
+    most = max(size["viewers"], key=int)
+    fifty = size["viewers"][most]
+    checks = [
+        (
+            f"ingest ≤ {TARGETS['ingest_ratio']:.0f}× DuckDB",
+            size["ingest"]["ratio_to_duckdb"] <= TARGETS["ingest_ratio"],
+            f"{size['ingest']['ratio_to_duckdb']:.0f}×",
+        ),
+        (
+            f"every page warm ≤ {TARGETS['page_warm_s']} s",
+            worst_warm <= TARGETS["page_warm_s"],
+            _s(worst_warm),
+        ),
+        (
+            f"first paint ≤ {TARGETS['first_paint_s']} s",
+            worst_paint <= TARGETS["first_paint_s"],
+            _s(worst_paint),
+        ),
+        (
+            "app RSS ≤ 1 GB",
+            size["app_peak_rss_bytes"] <= TARGETS["rss_bytes"],
+            _mb(size["app_peak_rss_bytes"]),
+        ),
+        (
+            f"{most} viewers p95 ≤ {TARGETS['p95_50_s']} s, no errors (target: 50)",
+            fifty["p95_s"] is not None
+            and fifty["p95_s"] <= TARGETS["p95_50_s"]
+            and fifty["errors"] == 0,
+            f"{_s(fifty.get('p95_s'))}, {fifty.get('errors')} errors",
+        ),
+    ]
+    return [
+        f"- {'met' if ok else '**missed**'}: {name} (measured {got})" for name, ok, got in checks
+    ]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The README benchmark table for `results` (the content of bench/results.json)."""
+    sizes = results["sizes"]
+    names = list(sizes)
+    versions = ", ".join(f"{k} {v}" for k, v in results["versions"].items())
+    lines = [
+        f"Measured {results['date']} on {results['cores']} cores ({results['machine']}, "
+        f"Python {results['python']}; {versions}; commit {results['commit']}), "
+        f"median of up to {results['repeat']} runs.",
+        "",
+        "| figure | " + " | ".join(f"N = {int(n):,}" for n in names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    table = [dict(_rows(sizes[n])) for n in names]
+    for label in table[0]:
+        lines.append(f"| {label} | " + " | ".join(t.get(label, "—") for t in table) + " |")
+    largest = names[-1]
+    lines += ["", f"Targets at N = {int(largest):,}:", *_target_lines(sizes[largest])]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, DEFAULT_SIZES)),
+        help="comma-separated numbers of evaluations (default 1000,10000)",
+    )
+    parser.add_argument("--large", action="store_true", help=f"add N = {LARGE:,} (takes long)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file to merge into")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: the system temp)")
+    parser.add_argument("--markdown", action="store_true", help="print the README table only")
+    args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.out.read_text(encoding="utf-8"))))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.large and LARGE not in sizes:
+        sizes.append(LARGE)
+    results = run(sizes, max(1, args.repeat), args.out, args.work)
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

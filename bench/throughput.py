@@ -1,0 +1,133 @@
+"""Throughput figures: DuckDB's own CSV load, perfcore's read+score, scoring alone, and ingest.
+
+Each function times one run and returns seconds (plus what it counted); `bench.run` repeats
+them and takes medians. Rows are data rows of all four tables, the same basis for every figure,
+so the ingest/DuckDB ratio compares like with like.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from bench.generate import TABLES, Generated
+from perfcore.engine import assess_paths
+from perfcore.reader import read_paths
+from perfcore.rules import DEFAULT_RULE_SET, load_rule_set
+from perfcore.scoring import score_evaluation
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Timed:
+    seconds: float
+    rows: int
+    evaluations: int
+
+
+# DuckDB's own CSV load, one statement per table (literal SQL: table names are not parameters).
+RAW_LOAD = {
+    "evaluations": "CREATE TABLE evaluations AS SELECT * FROM read_csv($files)",
+    "funds": "CREATE TABLE funds AS SELECT * FROM read_csv($files)",
+    "indicators": "CREATE TABLE indicators AS SELECT * FROM read_csv($files)",
+    "expenditures": "CREATE TABLE expenditures AS SELECT * FROM read_csv($files)",
+}
+
+
+def duckdb_read_csv(generated: Generated, db: Path) -> Timed:
+    """`CREATE TABLE … AS SELECT * FROM read_csv([...])` for each table, into a fresh file."""
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    try:
+        started = time.perf_counter()
+        for table in TABLES:
+            files = [str(p) for p in generated.table_files(table)]
+            con.execute(RAW_LOAD[table], {"files": files})
+        con.execute("CHECKPOINT")
+        seconds = time.perf_counter() - started
+        rows = con.execute(
+            "SELECT (SELECT count(*) FROM evaluations) + (SELECT count(*) FROM funds)"
+            " + (SELECT count(*) FROM indicators) + (SELECT count(*) FROM expenditures)"
+        ).fetchone()[0]
+    finally:
+        con.close()
+        db.unlink(missing_ok=True)
+    if rows != sum(generated.rows.values()):
+        raise RuntimeError(f"read_csv loaded {rows} rows, the generator wrote {generated.rows}")
+    return Timed(seconds, rows, generated.evaluations)
+
+
+def _sample(generated: Generated, max_evaluations: int) -> tuple[list[tuple[Path, ...]], int]:
+    """The first parts, up to about `max_evaluations` evaluations (at least one part)."""
+    per_part = -(-generated.evaluations // len(generated.parts))
+    count = max(1, min(len(generated.parts), max_evaluations // per_part))
+    parts = list(generated.parts[:count])
+    return parts, min(generated.evaluations, count * per_part)
+
+
+def _data_rows(paths: Sequence[Path]) -> int:
+    rows = 0
+    for path in paths:
+        with path.open("rb") as handle:
+            rows += sum(1 for _ in handle) - 1
+    return rows
+
+
+def assess_parts(generated: Generated, max_evaluations: int) -> Timed:
+    """`perfcore.engine.assess` (read + score + check) over the first parts, part by part."""
+    parts, evaluations = _sample(generated, max_evaluations)
+    started = time.perf_counter()
+    for part in parts:
+        assessment = assess_paths(part)
+        if assessment.has_errors:
+            raise RuntimeError(f"generated files have error findings: {part[0].name}")
+    seconds = time.perf_counter() - started
+    return Timed(seconds, _data_rows([p for part in parts for p in part]), evaluations)
+
+
+def score_parts(generated: Generated, max_evaluations: int) -> Timed:
+    """Scoring and checks alone: evaluations read beforehand, then `score_evaluation` timed."""
+    parts, evaluations = _sample(generated, max_evaluations)
+    read = [read_paths(part).evaluations for part in parts]
+    rule_sets = {}
+    started = time.perf_counter()
+    for evaluations_read in read:
+        for evaluation in evaluations_read:
+            name = evaluation.rule_set or DEFAULT_RULE_SET
+            rules = rule_sets.get(name) or rule_sets.setdefault(name, load_rule_set(name))
+            score_evaluation(evaluation, rules)
+    seconds = time.perf_counter() - started
+    return Timed(seconds, _data_rows([p for part in parts for p in part]), evaluations)
+
+
+def cli_ingest(generated: Generated, db: Path) -> Timed:
+    """`python -m perfcore ingest PART… --db DB`, one call per part, into a fresh store file."""
+    for stale in (db, db.with_name(db.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    started = time.perf_counter()
+    for part in generated.parts:
+        done = subprocess.run(
+            [sys.executable, "-m", "perfcore", "ingest", *map(str, part), "--db", str(db)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"perfcore ingest failed ({done.returncode}): {done.stderr[-2000:]}")
+    seconds = time.perf_counter() - started
+    return Timed(seconds, sum(generated.rows.values()), generated.evaluations)
+
+
+def db_size(db: Path) -> int:
+    """Bytes of the store file and its write-ahead log."""
+    wal = db.with_name(db.name + ".wal")
+    return sum(p.stat().st_size for p in (db, wal) if p.exists())
