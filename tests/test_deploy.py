@@ -35,10 +35,14 @@ def self_signed_cert(folder: Path) -> tuple[Path, Path]:
 
 
 def site_for_test(
-    folder: Path, *, proxy_auth: bool, listen: int | None = None, upstream: int | None = None
+    folder: Path,
+    *,
+    proxy_auth: bool,
+    listen: tuple[int, int] | None = None,
+    upstream: int | None = None,
 ) -> str:
     """The example site with test certificates; optionally the basic-auth lines switched on,
-    and the ports moved so that it can actually run unprivileged next to other tests."""
+    and the (https, http) ports and the upstream moved so that it can run next to other tests."""
     cert, key = self_signed_cert(folder)
     site = NGINX_SITE.read_text(encoding="utf-8")
     site = site.replace("/etc/ssl/certs/perf-dashboard.crt", str(cert))
@@ -47,9 +51,10 @@ def site_for_test(
         site = site.replace("#proxy-auth ", "")
         site = site.replace("/etc/nginx/perf-dashboard.htpasswd", str(folder / "htpasswd"))
     if listen is not None:
-        site = re.sub(r"listen 80;\n\s*listen \[::\]:80;", f"listen 127.0.0.1:{listen + 1};", site)
+        https, http = listen
+        site = re.sub(r"listen 80;\n\s*listen \[::\]:80;", f"listen 127.0.0.1:{http};", site)
         site = re.sub(
-            r"listen 443 ssl;\n\s*listen \[::\]:443 ssl;", f"listen 127.0.0.1:{listen} ssl;", site
+            r"listen 443 ssl;\n\s*listen \[::\]:443 ssl;", f"listen 127.0.0.1:{https} ssl;", site
         )
     if upstream is not None:
         site = site.replace("127.0.0.1:8501", f"127.0.0.1:{upstream}")
@@ -57,7 +62,8 @@ def site_for_test(
 
 
 def nginx_prefix(folder: Path, site: str) -> Path:
-    """A minimal nginx.conf in `folder` that includes `site` inside http {}; returns its path."""
+    """A minimal nginx.conf in `folder` that includes `site` inside http {}; returns its path.
+    Run as root, the workers stay root so that they can read the 0700 pytest temp dir."""
     (folder / "site.conf").write_text(site, encoding="utf-8")
     conf = folder / "nginx.conf"
     temp = "\n".join(
@@ -65,7 +71,8 @@ def nginx_prefix(folder: Path, site: str) -> Path:
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
     conf.write_text(
-        f"pid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\ndaemon off;\n"
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"pid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\ndaemon off;\n"
         f"events {{}}\nhttp {{\n    access_log off;\n{temp}\n    include {folder / 'site.conf'};\n}}\n",
         encoding="utf-8",
     )
