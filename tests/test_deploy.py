@@ -130,6 +130,7 @@ def test_nginx_site_carries_websocket_upload_and_identity_settings() -> None:
 
 def test_config_is_hardened_for_hosting() -> None:
     assert CONFIG["server"]["headless"] is True
+    assert CONFIG["server"]["address"] == "127.0.0.1"  # local mode never listens on the network
     assert CONFIG["server"]["enableXsrfProtection"] is True
     assert 0 < CONFIG["server"]["maxUploadSize"] <= 200
     assert CONFIG["browser"]["gatherUsageStats"] is False
