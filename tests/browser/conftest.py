@@ -116,8 +116,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-def wait_for_app_run(page: Page, timeout: float = 30_000) -> None:
-    """Streamlit's own e2e wait: connected, script not running, no skeletons (tech-notes §3)."""
+def wait_for_app_run(page: Page, timeout: float = 90_000) -> None:
+    """Streamlit's own e2e wait: connected, script not running, no skeletons (tech-notes §3).
+
+    Generous timeouts: a plotly chart shows a skeleton until plotly's script has loaded, which
+    takes long on a busy 2-core machine."""
     page.wait_for_timeout(210)
     page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
         state="attached", timeout=timeout
