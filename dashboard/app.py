@@ -148,7 +148,7 @@ def _share_box(f: data.Filters) -> None:
     """The address of this exact view, and one pinned to today's data version."""
     here = (st.context.url or "").split("?")[0]
     pinned = replace(f, as_of=data.data_version())
-    with st.popover("分享当前视图", icon=":material/share:", width="stretch"):
+    with st.popover("复制分享链接", icon=":material/share:", width="stretch"):
         st.caption("复制下面的链接发给他人，打开后显示同样的页面与筛选。")
         st.code(here + data.link("", f).removeprefix("./"), language=None, wrap_lines=True)
         st.caption(f"固定到当前数据版本 {pinned.as_of}（之后的上传不影响该链接）：")

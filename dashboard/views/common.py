@@ -3,6 +3,8 @@ column formats for tables. Not a page itself: `app.py` does not list it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -41,11 +43,7 @@ def scope() -> tuple[Filters, pd.DataFrame]:
         st.stop()
     f = data.current_filters()
     if f.as_of is not None:
-        st.info(
-            f"这是数据版本 {f.as_of} 时的快照（固定链接），之后的上传与恢复不在其中。"
-            "去掉地址中的 asof 参数即可查看最新数据。",
-            icon=":material/push_pin:",
-        )
+        pinned_note(f)
     evaluations = data.evaluations(f)
     if evaluations.empty:
         st.info(
@@ -55,6 +53,29 @@ def scope() -> tuple[Filters, pd.DataFrame]:
         )
         st.stop()
     return f, evaluations
+
+
+def pinned_note(f: Filters) -> None:
+    """Say that a pinned link shows a snapshot; when newer data exists, say so and link to it."""
+    latest = data.data_version()
+    if f.as_of is None or f.as_of >= latest:
+        st.info(
+            f"这是数据版本 {f.as_of} 时的快照（固定链接），目前没有更新的数据。",
+            icon=":material/push_pin:",
+        )
+        return
+    st.warning(
+        f"这是数据版本 {f.as_of} 时的快照（固定链接），数字保持分享时的样子。"
+        f"此后已有更新的数据（当前版本 {latest}）。"
+        "  \nA snapshot of an earlier data version; newer data exists.",
+        icon=":material/update:",
+    )
+    here = (st.context.url or "").split("?")[0]
+    st.link_button(
+        "查看最新数据",
+        here + data.link("", replace(f, as_of=None)).removeprefix("./"),
+        icon=":material/arrow_forward:",
+    )
 
 
 def numeric(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
