@@ -21,6 +21,7 @@ CONTENT = (
     "[data-testid='stMain'] :is([data-testid='stMetric'], [data-testid='stPlotlyChart'],"
     " [data-testid='stDataFrame'], [data-testid='stTable'])"
 )
+FAILED = "[data-testid='stMain'] [data-testid='stException']"
 TIMEOUT_MS = 300_000
 
 
@@ -34,22 +35,25 @@ def _settle(page: Page) -> None:
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=TIMEOUT_MS)
 
 
-def _visit(browser, url: str) -> tuple[float, float]:
+def _visit(browser, url: str) -> tuple[float, float, bool]:
+    """(first paint s, settled s, whether the page showed an exception)."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     try:
         page = context.new_page()
         started = time.perf_counter()
         page.goto(url, wait_until="commit")
-        page.locator(CONTENT).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        page.locator(f"{CONTENT}, {FAILED}").first.wait_for(state="visible", timeout=TIMEOUT_MS)
         painted = time.perf_counter() - started
         _settle(page)
-        return painted, time.perf_counter() - started
+        settled = time.perf_counter() - started
+        return painted, settled, page.locator(FAILED).count() > 0
     finally:
         context.close()
 
 
 def first_paint(url: str, warm_visits: int) -> dict[str, dict[str, float]]:
-    """{page: {cold_first_paint_s, cold_settled_s, first_paint_s, settled_s}} (warm = median)."""
+    """{page: {cold_first_paint_s, cold_settled_s, first_paint_s, settled_s, page_errors}}
+    (warm = median of `warm_visits`; page_errors = visits that showed an exception)."""
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing (apt-get install chromium)")
     times: dict[str, dict[str, float]] = {}
@@ -64,6 +68,7 @@ def first_paint(url: str, warm_visits: int) -> dict[str, dict[str, float]]:
                     "cold_settled_s": cold[1],
                     "first_paint_s": statistics.median(w[0] for w in warm),
                     "settled_s": statistics.median(w[1] for w in warm),
+                    "page_errors": sum(visit[2] for visit in (cold, *warm)),
                 }
         finally:
             browser.close()

@@ -220,18 +220,22 @@ def _rows(size: dict) -> list[tuple[str, str]]:
         ("scoring alone rows/s", _rate(size["scoring"]["rows_per_s"])),
     ]
     for title in pages_default:
+        failed = " (page error)" if pages_default[title]["errors"] else ""
+        failed_one = " (page error)" if pages_one[title]["errors"] else ""
         rows.append(
             (
                 f"page {title}: cold / warm (default · one project)",
-                f"{_s(pages_default[title]['cold'])} / {_s(pages_default[title]['warm'])} · "
-                f"{_s(pages_one[title]['cold'])} / {_s(pages_one[title]['warm'])}",
+                f"{_s(pages_default[title]['cold'])} / {_s(pages_default[title]['warm'])}"
+                f"{failed} · {_s(pages_one[title]['cold'])} / {_s(pages_one[title]['warm'])}"
+                f"{failed_one}",
             )
         )
     for title, paint in size["paint"].items():
+        failed = " (page error)" if paint["page_errors"] else ""
         rows.append(
             (
                 f"first paint {title}: first visit / warm",
-                f"{_s(paint['cold_first_paint_s'])} / {_s(paint['first_paint_s'])}",
+                f"{_s(paint['cold_first_paint_s'])} / {_s(paint['first_paint_s'])}{failed}",
             )
         )
     rows.append(("app peak RSS", _mb(size["app_peak_rss_bytes"])))
@@ -249,6 +253,11 @@ def _rows(size: dict) -> list[tuple[str, str]]:
 
 def _target_lines(size: dict) -> list[str]:
     worst_warm = max(_worst_page(size, mode, "warm") for mode in ("default", "one_project"))
+    page_errors = sum(
+        bool(t["errors"])
+        for mode in ("default", "one_project")
+        for t in size["pages"][mode].values()
+    )
     worst_paint = max(p["first_paint_s"] for p in size["paint"].values())
     most = max(size["viewers"], key=int)
     fifty = size["viewers"][most]
@@ -259,9 +268,9 @@ def _target_lines(size: dict) -> list[str]:
             f"{size['ingest']['ratio_to_duckdb']:.0f}×",
         ),
         (
-            f"every page warm ≤ {TARGETS['page_warm_s']} s",
-            worst_warm <= TARGETS["page_warm_s"],
-            _s(worst_warm),
+            f"every page warm ≤ {TARGETS['page_warm_s']} s, no page errors",
+            worst_warm <= TARGETS["page_warm_s"] and not page_errors,
+            f"{_s(worst_warm)}, {page_errors} page runs with errors",
         ),
         (
             f"first paint ≤ {TARGETS['first_paint_s']} s",
