@@ -197,7 +197,9 @@ def execution_rates(evaluations: pd.DataFrame) -> go.Figure:
         )
     fig.add_vline(x=100, line_dash="dot", line_color="#44403C")
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text="执行率 %", ticksuffix="%", gridcolor="#E7E5E4")
+    # headroom on the right for the outside labels; 100 % always in view
+    top = max(110.0, float(pd.concat([rate_annual, rate_initial]).max(skipna=True) or 0) * 118)
+    fig.update_xaxes(ticksuffix="%", gridcolor="#E7E5E4", range=[0, top])
     fig.update_yaxes(automargin=True)
     return _layout(fig, "执行率：对全年预算 / 对年初预算", 190 + 60 * len(frame))
 
@@ -236,7 +238,9 @@ def spending_items(expenditures: pd.DataFrame, top: int = 20) -> go.Figure:
             ),
         )
     )
-    fig.update_xaxes(title_text="万元", gridcolor="#E7E5E4")
+    fig.update_xaxes(
+        title_text="万元", gridcolor="#E7E5E4", range=[0, max(float(items.max()), 1.0) * 1.35]
+    )
     fig.update_yaxes(automargin=True)
     return _layout(fig, f"支出明细（合计 {fmt.wan(total)}）", 120 + 24 * len(items))
 
