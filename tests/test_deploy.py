@@ -217,3 +217,26 @@ def test_systemd_analyze_verifies_the_unit(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert not re.search(r"Unknown (key|section)|Invalid|Failed to parse", done.stderr), done.stderr
+
+
+def test_backup_by_copying_the_closed_file_restores_the_same_data(
+    seeded_db: Path, tmp_path: Path
+) -> None:
+    """deploy/README.md §4: stop the server, copy the file, check it read-only, copy it back."""
+    from perfcore.store import open_store
+
+    with open_store(seeded_db) as store:
+        version = store.data_version()
+    backup = tmp_path / "backup" / "perf-2026-01-31.duckdb"
+    backup.parent.mkdir()
+    shutil.copy2(seeded_db, backup)
+    check = re.search(r'python -c "(.+?)" \\\n\s+\S+', (DEPLOY / "README.md").read_text("utf-8"))
+    assert check, "the README's backup check command"
+    counted = subprocess.run(
+        [sys.executable, "-c", check[1], str(backup)], capture_output=True, text=True, check=True
+    )
+    assert int(counted.stdout) >= 1
+    restored = tmp_path / "restored.duckdb"
+    shutil.copy2(backup, restored)
+    with open_store(restored, seed=False) as store:
+        assert store.data_version() == version
