@@ -64,6 +64,11 @@ def _plain(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _count_ticks(largest: int) -> dict:
+    """Whole-number ticks for counts (no 0.5 findings), one per unit while there are few."""
+    return {"tickmode": "linear", "tick0": 0, "dtick": 1} if largest <= 10 else {"tickformat": "d"}
+
+
 def _short(text: object, limit: int = 18) -> str:
     """Axis labels stay readable at 1366 px; the full text is in the hover."""
     value = str(text)
@@ -346,7 +351,7 @@ def score_gaps(evaluations: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{customdata[0]}<br>" + name + "：%{customdata[1]}<extra></extra>",
             )
         )
-    fig.update_xaxes(title_text="总分", gridcolor="#E7E5E4")
+    fig.update_xaxes(gridcolor="#E7E5E4")
     return _layout(fig, "自评得分与复核得分", 170 + 36 * len(frame))
 
 
@@ -468,7 +473,8 @@ def grade_distribution(evaluations: pd.DataFrame, by: str = "department") -> go.
             )
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title_text="评价数", tickformat="d", gridcolor="#E7E5E4")
+    fig.update_layout(legend_traceorder="normal")
+    fig.update_xaxes(gridcolor="#E7E5E4", **_count_ticks(int(counts.sum(axis=1).max())))
     title = "各部门复核等级分布" if by == "department" else "各项目复核等级分布"
     return _layout(fig, title, 140 + 30 * len(counts))
 
@@ -495,5 +501,7 @@ def findings_by_code(findings: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(categoryorder="total ascending")
-    fig.update_xaxes(title_text="条数", tickformat="d", gridcolor="#E7E5E4")
+    fig.update_xaxes(
+        gridcolor="#E7E5E4", **_count_ticks(int(counts.groupby("title")["n"].sum().max()))
+    )
     return _layout(fig, "问题分布", 170 + 28 * counts["title"].nunique())

@@ -142,6 +142,9 @@ def test_upload_accepts_the_seed_files_and_stores_them(seeded_db):
     at.switch_page("views/overview.py").run()
     assert at.multiselect(key="year").options == ["2023", "2022"]
     assert len(at.dataframe[0].value) == 2  # the league table now ranks both years
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["全年预算"] == "0"  # 2023 against the same project's 2022: flat, shown grey
+    assert deltas["复核得分"] == "0"
 
 
 def test_upload_rejects_a_bad_file_with_its_message(seeded_db):

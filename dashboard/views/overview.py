@@ -15,7 +15,13 @@ from dashboard.views import common
 f, evaluations = common.scope()
 latest = int(evaluations["year"].max())
 current = evaluations[evaluations["year"] == latest]
-previous = data.evaluations(replace(f, years=(latest - 1,), grades=()))
+# Like for like: last year's figures for the same departments' projects that are in scope now,
+# so a project added this year does not read as growth.
+last_year = data.evaluations(replace(f, years=(latest - 1,), grades=()))
+in_scope = set(zip(current["department"], current["project"], strict=True))
+previous = last_year[
+    [pair in in_scope for pair in zip(last_year["department"], last_year["project"], strict=True)]
+]
 
 
 def _totals(frame: pd.DataFrame) -> dict[str, float | None]:
@@ -35,14 +41,18 @@ def _totals(frame: pd.DataFrame) -> dict[str, float | None]:
     }
 
 
-def _delta(key: str, now: dict, before: dict | None, unit: str) -> str | None:
+def _delta(key: str, now: dict, before: dict | None, unit: str) -> str | int | None:
+    """The change against last year as the metric shows it; 0 (grey, no arrow) when flat."""
     if before is None:
         return None
     change = fmt.change(now[key], before[key])
     if change is None:
         return None
     if unit == "%":
-        return f"{change * 100:+.2f} 个百分点"
+        change *= 100
+        unit = "个百分点"
+    if abs(change) < 0.005:
+        return 0
     return f"{change:+,.2f} {unit}"
 
 
@@ -58,7 +68,7 @@ scores_label = "" if len(current) == 1 else "（平均）"
 
 st.caption(common.scope_caption(evaluations))
 if before is not None:
-    st.caption(f"指标卡为 {latest} 年数据，箭头为与 {latest - 1} 年相比的变化。")
+    st.caption(f"指标卡为 {latest} 年数据；箭头为同一批项目与 {latest - 1} 年相比的变化。")
 elif len(evaluations["year"].unique()) > 1 or len(current) < len(evaluations):
     st.caption(f"指标卡为 {latest} 年数据。")
 
@@ -180,8 +190,7 @@ else:
     league["issues"] = [
         f"{e} 错 / {w} 警" for e, w in zip(league["n_errors"], league["n_warnings"], strict=True)
     ]
-    left, right = st.columns([3, 2], gap="medium")
-    with left, st.container(border=True):
+    with st.container(border=True):
         st.markdown("**排名（按复核得分）**")
         st.dataframe(
             league[
@@ -216,9 +225,8 @@ else:
             },
             alt="各评价按复核得分排名",
         )
-    with right, st.container(border=True):
-        st.plotly_chart(
-            charts.grade_distribution(evaluations, by=by),
-            width="stretch",
-            config={"displaylogo": False},
-        )
+    with st.grid(2, min_column_width=420, gap="medium"):
+        with st.container(border=True):
+            common.chart(charts.grade_distribution(evaluations, by=by), "复核等级分布")
+        with st.container(border=True):
+            common.chart(charts.score_gaps(evaluations), "各评价自评得分与复核得分对照")
