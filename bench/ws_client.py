@@ -84,8 +84,14 @@ async def _viewer(
 ) -> None:
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
     try:
+        # No websocket-level pings: a saturated server answers them late, and the client would
+        # then drop a session the browser keeps (each rerun is bounded by `timeout` instead).
         async with connect(
-            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout
+            ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=timeout,
+            ping_interval=None,
         ) as ws:
             for number in range(reruns):
                 started = time.perf_counter()
