@@ -105,8 +105,8 @@ if len(evaluations) == 1:
     with st.container(horizontal=True, vertical_alignment="center"):
         st.subheader("项目概况", anchor=False)
         st.badge(f"复核等级 {badge.label}", color=badge.color)
-    left, right = st.columns([2, 3], gap="medium")
-    with left, st.container(border=True):
+    summary = st.grid(2, min_column_width=380, gap="medium")  # stacks on a tablet
+    with summary.container(border=True):
         facts = pd.DataFrame(
             {
                 "项目": [
@@ -137,8 +137,14 @@ if len(evaluations) == 1:
                 ],
             }
         )
-        st.dataframe(facts, hide_index=True, width="stretch", alt="项目基本信息")
-    with right, st.container(border=True):
+        st.dataframe(
+            facts,
+            hide_index=True,
+            width="stretch",
+            height=2 + 35 * (len(facts) + 1),
+            alt="项目基本信息",
+        )
+    with summary.container(border=True):
         st.markdown("**扣分最多的指标**")
         lines = common.numeric(data.indicator_lines(f), ["weight", "score_computed", "lost_points"])
         lost = lines[lines["counted"].astype(bool) & (lines["lost_points"] > 0.005)]
