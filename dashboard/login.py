@@ -122,6 +122,13 @@ def _oidc_user(config: AccessConfig, pages: Sequence[StreamlitPage]) -> str:
             args = () if provider is None else (provider,)
             st.button(label, on_click=st.login, args=args, type="primary", key=f"login_{provider}")
         st.stop()
+    if st.user.get("email_verified") is False:  # an address the provider has not confirmed
+        _stop(
+            pages,
+            "身份提供方尚未验证您的电子邮箱，无法按邮箱分配权限。",
+            "The identity provider reports this e-mail address as unverified.",
+            logout=True,
+        )
     return str(st.user.get("email") or "")
 
 

@@ -298,3 +298,10 @@ def test_viewer_on_an_empty_store_is_not_sent_to_the_upload_page(
     at = app(user=signed_in("view@example.cn"))
     assert not at.exception, at.exception
     assert any("只能查看" in c.value for c in at.caption)
+
+
+def test_an_unverified_oidc_email_gets_no_role(two_departments: Path) -> None:
+    at = app(user={**signed_in("up@example.cn"), "email_verified": False})
+    assert not at.exception
+    assert "尚未验证" in at.error[0].value
+    assert not at.metric and SEED_DEPT not in rendered(at)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -43,18 +44,19 @@ def toml_users() -> str:
 
 
 @pytest.fixture(scope="module")
-def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
     """Start `streamlit run dashboard/app.py` with the given secrets.toml text; returns its URL."""
     procs: list[tuple[subprocess.Popen, object]] = []
 
-    def start(secrets: str) -> str:
+    def start(secrets: str | None, address: str = "127.0.0.1") -> str:
         folder = tmp_path_factory.mktemp("auth-server")
-        (folder / "secrets.toml").write_text(secrets, encoding="utf-8")
+        if secrets is not None:  # None: no secrets file at all, i.e. local mode
+            (folder / "secrets.toml").write_text(secrets, encoding="utf-8")
         port = _free_port()
         log = (folder / "streamlit.log").open("wb")
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-             "--server.headless", "true", "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--server.address", address,
              "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none",
              "--secrets.files", str(folder / "secrets.toml")],
@@ -77,13 +79,13 @@ def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], 
 
 
 @pytest.fixture(scope="module")
-def password_url(serve: Callable[[str], str]) -> str:
+def password_url(serve: Callable[..., str]) -> str:
     blocks = [f'[passwords.{n}]\nhash = "{auth.hash_password(p)}"' for n, p in PASSWORDS.items()]
     return serve(toml_users() + "\n" + "\n".join(blocks) + "\n")
 
 
 @pytest.fixture(scope="module")
-def proxy_url(serve: Callable[[str], str]) -> str:
+def proxy_url(serve: Callable[..., str]) -> str:
     return serve(toml_users() + f'\n[proxy]\nsecret = "{PROXY_SECRET}"\n')
 
 
@@ -236,3 +238,31 @@ def test_nginx_turns_away_a_browser_without_credentials(browser: Browser, nginx_
     forged = {"X-Remote-User": "lisi", "X-Proxy-Secret": PROXY_SECRET}
     assert context.request.get(f"{nginx_url}/upload", headers=forged).status == 401
     context.close()
+
+
+# --- local mode reached over the network -------------------------------------------------------
+
+
+def network_address() -> str | None:
+    """This machine's address on its default route (no packet is sent), unless only loopback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))
+        except OSError:
+            return None
+        address = s.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+def test_local_mode_refuses_a_visitor_from_the_network(page: Page, serve) -> None:
+    address = network_address()
+    if address is None:
+        pytest.skip("no non-loopback address on this machine")
+    url = serve(None, address="0.0.0.0")
+    port = url.rsplit(":", 1)[1]
+    open_app(page, f"http://{address}:{port}/upload")
+    expect(page.get_by_text("本地模式只允许本机访问")).to_be_visible()
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
+    assert SEED_DEPT not in page.content()
+    open_app(page, url)  # the same server from this computer: local mode as usual
+    expect(page.get_by_text("本地模式：未启用登录")).to_be_visible()
