@@ -6,13 +6,24 @@ and which scoring run count ("current" or "as of" a data_version) is defined onc
 `scoped_evaluations` macro (sql/migrations/002_page_scope.sql).
 
 Money columns (万元) come back as float or Decimal; rates are fractions (1.0 = 100 %).
+
+At province scale (10^5 evaluations, 2·10^6 indicator lines) a page never reads every row: it
+reads summaries (`*_summary`, `*_by_*`, `*_levels`, `*_quartiles`) and bounded pages
+(`*_page`, at most `limit` rows in a stated order). The full row lists (`evaluations`,
+`indicator_lines`, …) are for one evaluation, the tests, and `export_csv` — which DuckDB writes
+straight to a file, so no DataFrame of every row is ever built.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import codecs
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Final
 
+import duckdb
 import pandas as pd
 
 from perfcore.codes import CODES
@@ -21,6 +32,21 @@ from perfcore.sqlfiles import query
 from perfcore.store import Store
 
 GRADES = ("优", "良", "中", "差")
+ALL_LEVEL2: Final = "%"  # `level2` patterns (SQL LIKE) of the indicator queries
+SATISFACTION: Final = "%满意度%"
+COST: Final = "%成本%"
+SORTS: Final = ("best", "worst", "lowest_rate", "widest_gap")  # orders of `evaluation_page`
+EXPORTS: Final = frozenset(
+    {
+        "evaluations",
+        "funds_lines",
+        "expenditures",
+        "indicator_lines",
+        "satisfaction_indicators",
+        "cost_indicators",
+        "findings",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,16 @@ def _frame(store: Store, name: str, params: dict[str, Any] | None = None) -> pd.
         return cur.execute(query(name), params or {}).df()
     finally:
         cur.close()
+
+
+def _with_titles(frame: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue's title and plain-language explanation beside each finding code."""
+    at = frame.columns.get_loc("code") + 1
+    frame.insert(at, "title", frame["code"].map(lambda c: CODES[c].title if c in CODES else c))
+    frame.insert(
+        at + 1, "explain", frame["code"].map(lambda c: CODES[c].explain if c in CODES else "")
+    )
+    return frame
 
 
 def filter_options(
@@ -115,14 +151,126 @@ def cost_indicators(store: Store, f: Filters) -> pd.DataFrame:
 
 def findings(store: Store, f: Filters) -> pd.DataFrame:
     """Findings with the catalogue's title and plain-language explanation beside each code."""
-    frame = _frame(store, "findings", f.params())
-    at = frame.columns.get_loc("code") + 1
-    frame.insert(at, "title", frame["code"].map(lambda c: CODES[c].title if c in CODES else c))
-    frame.insert(
-        at + 1, "explain", frame["code"].map(lambda c: CODES[c].explain if c in CODES else "")
-    )
-    return frame
+    return _with_titles(_frame(store, "findings", f.params()))
 
 
 def uploads(store: Store) -> pd.DataFrame:
     return _frame(store, "uploads")
+
+
+# --- summaries and bounded pages (what the dashboard pages read) ------------------------------
+
+
+def evaluation_summary(store: Store, f: Filters) -> pd.DataFrame:
+    """One row: counts, year span, funds totals, mean scores, self-scores above/below."""
+    return _frame(store, "evaluation_summary", f.params())
+
+
+def year_over_year(store: Store, f: Filters, year: int) -> pd.DataFrame:
+    """Rows 'now' (the evaluations of `year` in scope) and 'before' (the same department and
+    project pairs a year earlier, any grade): budget, execution, mean scores, grade counts."""
+    params = {**replace(f, years=(year,)).params(), "previous": [year - 1]}
+    return _frame(store, "year_over_year", params)
+
+
+def evaluation_page(store: Store, f: Filters, sort: str, limit: int) -> pd.DataFrame:
+    """At most `limit` evaluations in the order `sort` (one of SORTS), each with its rank by
+    computed total among all in scope and its findings per severity."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; one of {SORTS}")
+    return _frame(store, "evaluation_page", {**f.params(), "sort": sort, "limit": limit})
+
+
+def grade_counts(store: Store, f: Filters, by: str, limit: int) -> pd.DataFrame:
+    """Computed grades counted per department or project (`by`): label, grade_computed, n —
+    for the `limit` groups with the lowest mean computed total."""
+    if by not in ("department", "project"):
+        raise ValueError(f"grade counts are by department or project, not {by!r}")
+    return _frame(store, "grade_counts", {**f.params(), "by": by, "limit": limit})
+
+
+def funds_by_source(store: Store, f: Filters) -> pd.DataFrame:
+    """Initial budget, annual budget and executed summed per funds source."""
+    return _frame(store, "funds_by_source", f.params())
+
+
+def spending_by_item(store: Store, f: Filters, top: int = 20) -> pd.DataFrame:
+    """Spending summed per item, biggest first; beyond `top` items the rest is one 其他 row."""
+    return _frame(store, "spending_by_item", {**f.params(), "top": top})
+
+
+def indicator_summary(store: Store, f: Filters, level2: str = ALL_LEVEL2) -> pd.DataFrame:
+    """One row about the indicator lines whose 二级指标 matches `level2` (ALL_LEVEL2,
+    SATISFACTION, COST): lines, counted lines, weight, lost points, differing self-scores,
+    numeric lines, projects, years."""
+    return _frame(store, "indicator_summary", {**f.params(), "level2": level2})
+
+
+def indicator_levels(store: Store, f: Filters) -> pd.DataFrame:
+    """Weight and computed score per 一级/二级 indicator: the tree across many evaluations."""
+    return _frame(store, "indicator_levels", f.params())
+
+
+def indicator_page(
+    store: Store,
+    f: Filters,
+    *,
+    limit: int,
+    level2: str = ALL_LEVEL2,
+    only_differs: bool = False,
+    numeric_only: bool = False,
+    worst_first: bool = True,
+) -> pd.DataFrame:
+    """At most `limit` indicator lines (the columns of `indicator_lines`): most points lost
+    first, or in table order when not `worst_first`."""
+    params = {
+        **f.params(),
+        "limit": limit,
+        "level2": level2,
+        "only_differs": only_differs,
+        "numeric_only": numeric_only,
+        "worst_first": worst_first,
+    }
+    return _frame(store, "indicator_page", params)
+
+
+def achievement_quartiles(store: Store, f: Filters, level2: str, names: int) -> pd.DataFrame:
+    """Box-plot statistics (n, low, q1, median, q3, high) of actual ÷ target in % per year and
+    indicator name, for the `names` most frequent names matching `level2`."""
+    params = {**f.params(), "level2": level2, "names": names}
+    return _frame(store, "achievement_quartiles", params)
+
+
+def findings_by_code(store: Store, f: Filters) -> pd.DataFrame:
+    """Findings counted per severity and code (n), with the catalogue's title and explanation;
+    errors first, then the most frequent."""
+    return _with_titles(_frame(store, "findings_by_code", f.params()))
+
+
+def findings_page(store: Store, f: Filters, limit: int) -> pd.DataFrame:
+    """At most `limit` findings of each severity and code, in `findings` order, with the
+    indicator name they point at."""
+    return _frame(store, "findings_page", {**f.params(), "limit": limit})
+
+
+def export_csv(
+    store: Store, name: str, f: Filters, headers: Mapping[str, str] | None = None
+) -> bytes:
+    """Every row of page query `name` (one of EXPORTS) as CSV, UTF-8 with a BOM so that Excel
+    reads the Chinese; columns renamed by `headers` where given. DuckDB writes the file itself,
+    so no DataFrame of every row is built."""
+    if name not in EXPORTS:
+        raise ValueError(f"{name!r} cannot be exported; one of {sorted(EXPORTS)}")
+    cur = store.cursor()
+    try:
+        relation = cur.sql(query(name), params=f.params())
+        labels = headers or {}
+        relation = relation.select(
+            *[duckdb.ColumnExpression(c).alias(labels.get(c, c)) for c in relation.columns]
+        )
+        with tempfile.TemporaryDirectory(prefix="perf-export-") as folder:
+            path = Path(folder) / f"{name}.csv"
+            relation.write_csv(str(path), header=True)
+            return codecs.BOM_UTF8 + path.read_bytes()
+    finally:
+        cur.close()
