@@ -257,13 +257,16 @@ def indicator_tree(indicators: pd.DataFrame) -> go.Figure:
     """Sunburst 一级 → 二级 → 三级, sized by weight, coloured by computed score ÷ weight.
 
     Rows that are not counted (parent 汇总 rows, 不适用) are left out so no weight counts twice.
-    Over several evaluations the same names add up.
+    Over several evaluations the same names add up. Given sums per 一级/二级 (no `name`
+    column, as `indicator_levels` returns them) the tree stops at 二级: across thousands of
+    evaluations the 三级 ring would be unreadable.
     """
     frame = _numeric(indicators, ["weight", "score_computed"])
-    frame = frame[frame["counted"].astype(bool) & (frame["weight"] > 0)]
-    leaves = frame.groupby(["level1", "level2", "name"], sort=False)[
-        ["weight", "score_computed"]
-    ].sum(min_count=1)
+    if "counted" in frame:
+        frame = frame[frame["counted"].astype(bool)]
+    frame = frame[frame["weight"] > 0]
+    levels = [c for c in ("level1", "level2", "name") if c in frame]
+    leaves = frame.groupby(levels, sort=False)[["weight", "score_computed"]].sum(min_count=1)
     ids, labels, parents, values, ratios, hover = [], [], [], [], [], []
 
     def add(node_id: str, label: str, parent: str, weight: float, got: float) -> None:
@@ -288,6 +291,8 @@ def indicator_tree(indicators: pd.DataFrame) -> go.Figure:
                 part2["weight"].sum(),
                 part2["score_computed"].sum(),
             )
+            if "name" not in levels:
+                continue
             for (_, _, name), row in part2.iterrows():
                 add(
                     f"{level1}/{level2}/{name}",
@@ -324,18 +329,23 @@ def score_gaps(evaluations: pd.DataFrame) -> go.Figure:
     frame = frame.sort_values("total_computed")
     labels = _labels(frame)
     short = [_short(p, 24) for p in frame["project"]] if frame["project"].is_unique else labels
-    fig = go.Figure()
+    # One trace for all the bars (None breaks the line between evaluations): a trace per
+    # evaluation costs plotly and the browser far more than the points do.
+    xs: list[float | None] = []
+    ys: list[str | None] = []
     for a, b, y in zip(frame["total_reported"], frame["total_computed"], short, strict=True):
-        fig.add_trace(
-            go.Scatter(
-                x=[a, b],
-                y=[y, y],
-                mode="lines",
-                line={"color": MUTED, "width": 3},
-                hoverinfo="skip",
-                showlegend=False,
-            )
+        xs += [a, b, None]
+        ys += [y, y, None]
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": MUTED, "width": 3},
+            hoverinfo="skip",
+            showlegend=False,
         )
+    )
     for column, name, color in (
         ("total_reported", "自评得分", "#B45309"),
         ("total_computed", "复核得分", NEUTRAL),
@@ -447,14 +457,40 @@ def achievement_spread(indicators: pd.DataFrame, title: str) -> go.Figure:
     return _layout(fig, title, 380)
 
 
+def achievement_boxes(stats: pd.DataFrame, title: str) -> go.Figure:
+    """Actual ÷ target (%) as boxes drawn from precomputed statistics (year, name, n, low, q1,
+    median, q3, high — as `achievement_quartiles` returns them): the spread across thousands of
+    evaluations without sending every point to the browser. 100 % is the target."""
+    frame = _numeric(stats, ["low", "q1", "median", "q3", "high"])
+    fig = go.Figure()
+    for year, part in frame.groupby("year", sort=True):
+        fig.add_trace(
+            go.Box(
+                name=f"{year}年",
+                x=[_short(n, 14) for n in part["name"]],
+                lowerfence=part["low"],
+                q1=part["q1"],
+                median=part["median"],
+                q3=part["q3"],
+                upperfence=part["high"],
+                # plotly's own hover labels each statistic (min, q1, median, q3, max)
+            )
+        )
+    fig.add_hline(y=100, line_dash="dot", line_color="#44403C")
+    fig.update_layout(boxmode="group")
+    fig.update_yaxes(title_text="实际 ÷ 目标 %", ticksuffix="%", gridcolor="#E7E5E4")
+    return _layout(fig, title, 380)
+
+
 # --- overview and review ---------------------------------------------------------------------
 
 
 def grade_distribution(evaluations: pd.DataFrame, by: str = "department") -> go.Figure:
-    """Stacked count of computed grades 优/良/中/差 per department (or project)."""
+    """Stacked count of computed grades 优/良/中/差 per department (or project): one row per
+    evaluation, or counts already made in column `n` (as `grade_counts` returns them)."""
+    groups = evaluations.groupby([by, "grade_computed"])
     counts = (
-        evaluations.groupby([by, "grade_computed"])
-        .size()
+        (groups["n"].sum() if "n" in evaluations else groups.size())
         .unstack(fill_value=0)
         .reindex(columns=list(fmt.GRADES), fill_value=0)
     )
@@ -480,8 +516,10 @@ def grade_distribution(evaluations: pd.DataFrame, by: str = "department") -> go.
 
 
 def findings_by_code(findings: pd.DataFrame) -> go.Figure:
-    """How often each finding occurs, coloured by severity, most frequent on top."""
-    counts = findings.groupby(["severity", "code", "title"]).size().rename("n").reset_index()
+    """How often each finding occurs, coloured by severity, most frequent on top: one row per
+    finding, or counts already made in column `n` (as `findings_by_code` returns them)."""
+    groups = findings.groupby(["severity", "code", "title"])
+    counts = (groups["n"].sum() if "n" in findings else groups.size()).rename("n").reset_index()
     counts = counts.sort_values("n")
     fig = go.Figure()
     for severity in ("error", "warning", "info"):

@@ -52,46 +52,88 @@ def data_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _query(name: str, f: Filters, path: str, version: int) -> pd.DataFrame:
-    # `version` is only a cache key: a new upload changes it and so misses the cache.
-    return getattr(queries, name)(_open(path), f)
+def _query(
+    name: str, f: Filters, path: str, version: int, options: tuple[tuple[str, Any], ...] = ()
+) -> pd.DataFrame:
+    # `version` is only a cache key: a new upload changes it and so misses the cache. Results
+    # are summaries or bounded pages, so a cache hit copies kilobytes, not the whole store.
+    return getattr(queries, name)(_open(path), f, **dict(options))
 
 
-def _run(name: str, f: Filters) -> pd.DataFrame:
+def _run(name: str, f: Filters, **options: Any) -> pd.DataFrame:
     s = store()
-    return _query(name, f, str(s.path), s.data_version())
+    return _query(name, f, str(s.path), s.data_version(), tuple(sorted(options.items())))
 
 
 def evaluations(f: Filters) -> pd.DataFrame:
+    """Every evaluation in scope, in full: for one evaluation's own page, never for many."""
     return _run("evaluations", f)
 
 
-def funds_lines(f: Filters) -> pd.DataFrame:
-    return _run("funds_lines", f)
+def indicator_lines(f: Filters) -> pd.DataFrame:
+    """Every indicator line in scope, in full: for one evaluation's tree, never for many."""
+    return _run("indicator_lines", f)
+
+
+def evaluation_summary(f: Filters) -> pd.Series:
+    """Counts, year span, funds totals, mean scores and self-score gaps of the scope."""
+    return _run("evaluation_summary", f).iloc[0]
+
+
+def year_over_year(f: Filters, year: int) -> pd.DataFrame:
+    return _run("year_over_year", f, year=year)
+
+
+def evaluation_page(f: Filters, sort: str, limit: int) -> pd.DataFrame:
+    return _run("evaluation_page", f, sort=sort, limit=limit)
+
+
+def grade_counts(f: Filters, by: str, limit: int) -> pd.DataFrame:
+    return _run("grade_counts", f, by=by, limit=limit)
+
+
+def funds_by_source(f: Filters) -> pd.DataFrame:
+    return _run("funds_by_source", f)
 
 
 def funds_by_department(f: Filters) -> pd.DataFrame:
     return _run("funds_by_department", f)
 
 
-def expenditures(f: Filters) -> pd.DataFrame:
-    return _run("expenditures", f)
+def spending_by_item(f: Filters, top: int) -> pd.DataFrame:
+    return _run("spending_by_item", f, top=top)
 
 
-def indicator_lines(f: Filters) -> pd.DataFrame:
-    return _run("indicator_lines", f)
+def indicator_summary(f: Filters, level2: str = queries.ALL_LEVEL2) -> pd.Series:
+    return _run("indicator_summary", f, level2=level2).iloc[0]
 
 
-def satisfaction_indicators(f: Filters) -> pd.DataFrame:
-    return _run("satisfaction_indicators", f)
+def indicator_levels(f: Filters) -> pd.DataFrame:
+    return _run("indicator_levels", f)
 
 
-def cost_indicators(f: Filters) -> pd.DataFrame:
-    return _run("cost_indicators", f)
+def indicator_page(f: Filters, **options: Any) -> pd.DataFrame:
+    """A bounded page of indicator lines; options as `perfcore.queries.indicator_page`."""
+    return _run("indicator_page", f, **options)
 
 
-def findings(f: Filters) -> pd.DataFrame:
-    return _run("findings", f)
+def achievement_quartiles(f: Filters, level2: str, names: int) -> pd.DataFrame:
+    return _run("achievement_quartiles", f, level2=level2, names=names)
+
+
+def findings_by_code(f: Filters) -> pd.DataFrame:
+    return _run("findings_by_code", f)
+
+
+def findings_page(f: Filters, limit: int) -> pd.DataFrame:
+    return _run("findings_page", f, limit=limit)
+
+
+def csv_export(name: str, f: Filters, headers: Mapping[str, str]) -> Callable[[], bytes]:
+    """What a download button calls, only when clicked: every row of page query `name` as CSV.
+    The store is bound now, since the click runs the callable outside the script run."""
+    s = store()
+    return lambda: queries.export_csv(s, name, f, headers)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

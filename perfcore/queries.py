@@ -225,11 +225,11 @@ def indicator_page(
     first, or in table order when not `worst_first`."""
     params = {
         **f.params(),
-        "limit": limit,
+        "limit": int(limit),
         "level2": level2,
-        "only_differs": only_differs,
-        "numeric_only": numeric_only,
-        "worst_first": worst_first,
+        "only_differs": bool(only_differs),  # numpy bools cannot be bound
+        "numeric_only": bool(numeric_only),
+        "worst_first": bool(worst_first),
     }
     return _frame(store, "indicator_page", params)
 

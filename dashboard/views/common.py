@@ -1,9 +1,17 @@
-"""Pieces every page shares: the page's scope (or a helpful stop), the empty-store page, and
-column formats for tables. Not a page itself: `app.py` does not list it."""
+"""Pieces every page shares: the page's scope (or a helpful stop), the empty-store page, column
+formats, and the bounded-table caption with its on-demand CSV download. Not a page itself:
+`app.py` does not list it.
+
+Pages never hold every row of a province: tables show a bounded page of PAGE_ROWS rows in a
+stated order, say how many rows there are, and offer the full filtered rows as a CSV that is
+written only when the download button is clicked.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Final
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +20,65 @@ from dashboard import data, login
 from perfcore.queries import Filters
 
 UPLOAD_PAGE = "views/upload.py"
+PAGE_ROWS: Final = 200  # rows a table shows; the rest is in the CSV download
+MAX_EXPORT_ROWS: Final = 500_000  # beyond this a CSV would not fit the server's memory budget
+CSV_HEADERS: Final = {
+    "evaluation_id": "评价编号",
+    "year": "年度",
+    "department": "部门",
+    "project": "项目名称",
+    "authority": "主管部门",
+    "implementer": "实施单位",
+    "kind": "评价类型",
+    "version": "版本",
+    "rule_set": "评分规则",
+    "own_rule_set": "自带评分规则",
+    "source": "资金来源",
+    "item": "明细项目",
+    "share": "占支出比例",
+    "initial_budget": "年初预算数（万元）",
+    "annual_budget": "全年预算数（万元）",
+    "executed": "全年执行数（万元）",
+    "execution_rate": "执行率",
+    "execution_rate_reported": "执行率（填报）",
+    "funds_weight": "资金执行分值",
+    "funds_score_reported": "资金执行自评得分",
+    "funds_score_computed": "资金执行复核得分",
+    "total_reported": "自评总分",
+    "total_computed": "复核总分",
+    "total_delta": "复核−自评",
+    "grade_reported": "自评等级",
+    "grade_reported_canonical": "自评等级（规范）",
+    "grade_computed": "复核等级",
+    "n_errors": "错误数",
+    "n_warnings": "警告数",
+    "n_infos": "提示数",
+    "uploaded_by": "上传人",
+    "uploaded_at": "上传时间",
+    "line_no": "行序",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "target_raw": "年度指标值",
+    "actual_raw": "实际完成值",
+    "weight": "分值",
+    "score_reported": "自评得分",
+    "score_computed": "复核得分",
+    "lost_points": "扣分",
+    "differs": "自评与复核不一致",
+    "rule": "评分规则类型",
+    "explanation": "复核说明",
+    "deviation_reason": "偏差原因分析及改进措施",
+    "method": "评分方法",
+    "severity": "严重程度",
+    "code": "问题代码",
+    "message": "说明",
+    "message_en": "English",
+    "file": "文件",
+    "row": "行",
+    "column": "列",
+    "indicator_name": "指标",
+}
 
 
 def empty_store() -> None:
@@ -35,24 +102,25 @@ def empty_store() -> None:
     st.caption("No data yet: upload the self-evaluation tables on the 数据上传 page.")
 
 
-def scope() -> tuple[Filters, pd.DataFrame]:
-    """This rerun's filters and the evaluations they select; stops the page with a helpful
-    message when the store is empty or nothing matches."""
+def scope() -> tuple[Filters, pd.Series]:
+    """This rerun's filters and the summary of the evaluations they select (see
+    `data.evaluation_summary`); stops the page with a helpful message when the store is empty
+    or nothing matches."""
     if data.is_empty():
         empty_store()
         st.stop()
     f = data.current_filters()
     if f.as_of is not None:
         pinned_note(f)
-    evaluations = data.evaluations(f)
-    if evaluations.empty:
+    summary = data.evaluation_summary(f)
+    if summary["n_evaluations"] == 0:
         st.info(
             "没有符合当前筛选条件的评价。请在左侧调整筛选，或点击「清除筛选」。",
             title="没有匹配的数据",
             icon=":material/filter_alt_off:",
         )
         st.stop()
-    return f, evaluations
+    return f, summary
 
 
 def pinned_note(f: Filters) -> None:
@@ -106,13 +174,42 @@ def points(label: str) -> st.column_config.NumberColumn:
     return st.column_config.NumberColumn(label, format="%.2f")
 
 
-def scope_caption(evaluations: pd.DataFrame) -> str:
+def scope_caption(summary: pd.Series) -> str:
     """`3 个评价 · 2 个部门 · 2021–2022 年` as plain text for st.caption (no user text in it)."""
-    years = sorted(evaluations["year"].unique())
-    span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}–{years[-1]}年"
+    first, last = int(summary["first_year"]), int(summary["last_year"])
+    span = f"{first}年" if first == last else f"{first}–{last}年"
     return (
-        f"{len(evaluations)} 个评价 · {evaluations['department'].nunique()} 个部门 · "
-        f"{evaluations['project'].nunique()} 个项目 · {span}"
+        f"{summary['n_evaluations']:,} 个评价 · {summary['n_departments']:,} 个部门 · "
+        f"{summary['n_projects']:,} 个项目 · {span}"
+    )
+
+
+def rows_caption(total: int, shown: int, order: str) -> None:
+    """「共 N 行，显示前 200 行（order）」 under a bounded table, or just the count."""
+    if total > shown:
+        st.caption(f"共 {total:,} 行，显示前 {shown:,} 行（{order}）。完整数据请下载 CSV。")
+    else:
+        st.caption(f"共 {total:,} 行。")
+
+
+def csv_button(
+    name: str, f: Filters, total: int, file_name: str, headers: Mapping[str, str] = CSV_HEADERS
+) -> None:
+    """A download of every filtered row of page query `name`, written only when clicked."""
+    if total > MAX_EXPORT_ROWS:
+        st.caption(
+            f"共 {total:,} 行，超过单次下载上限 {MAX_EXPORT_ROWS:,} 行，请先缩小筛选范围再下载。"
+            "  \nToo many rows for one download: narrow the filters first."
+        )
+        return
+    st.download_button(
+        f"下载全部 {total:,} 行（CSV）",
+        data=data.csv_export(name, f, headers),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"csv_{name}",
+        on_click="ignore",
     )
 
 

@@ -1,5 +1,6 @@
 """资金执行: the budget bridge, execution rate against 全年预算 and 年初预算, the funds score, the
-spending items and the per-source table."""
+spending items and the per-source table — all from sums made in DuckDB; the per-evaluation
+table is a bounded page, lowest execution rate first."""
 
 from __future__ import annotations
 
@@ -9,46 +10,43 @@ from dashboard import charts, data
 from dashboard import format as fmt
 from dashboard.views import common
 
-f, evaluations = common.scope()
-st.caption(common.scope_caption(evaluations))
-funds = data.funds_lines(f)
-money = common.numeric(
-    evaluations,
-    [
-        "initial_budget",
-        "annual_budget",
-        "executed",
-        "funds_weight",
-        "funds_score_reported",
-        "funds_score_computed",
-    ],
-)
-annual, executed = money["annual_budget"].sum(min_count=1), money["executed"].sum(min_count=1)
-initial = money["initial_budget"].sum(min_count=1)
+MAX_BARS = 20  # evaluations in the execution-rate chart
+TOP_ITEMS = 20  # spending items in their chart; the rest is one 其他 bar
+
+f, summary = common.scope()
+st.caption(common.scope_caption(summary))
+n_evaluations = int(summary["n_evaluations"])
+several = n_evaluations > 1
+annual, executed = fmt.as_float(summary["annual_budget"]), fmt.as_float(summary["executed"])
+initial = fmt.as_float(summary["initial_budget"])
+by_source = data.funds_by_source(f)
 
 with st.grid(4, min_column_width=200, gap="small"):
     st.metric("全年执行数", fmt.wan(executed), border=True, height="stretch")
     st.metric(
         "执行率（对全年预算）",
-        fmt.pct(executed / annual if annual else None),
+        fmt.pct(executed / annual if annual and executed is not None else None),
         border=True,
         height="stretch",
         help="全年执行数 ÷ 全年预算数，评分依据此执行率。",
     )
     st.metric(
         "执行率（对年初预算）",
-        fmt.pct(executed / initial if initial else None),
+        fmt.pct(executed / initial if initial and executed is not None else None),
         border=True,
         height="stretch",
         help="全年执行数 ÷ 年初预算数，反映年中追加的影响，不作评分依据。",
     )
-    weights = money["funds_weight"].dropna().unique()
-    of = f"满分 {fmt.score(weights[0])}" if len(weights) == 1 else "满分不一"
-    several = "平均" if len(evaluations) > 1 else ""
+    of = (
+        f"满分 {fmt.score(summary['funds_weight'])}"
+        if summary["n_funds_weights"] == 1
+        else "满分不一"
+    )
+    mean = "平均" if several else ""
     st.metric(
-        f"资金执行得分（复核{several}）",
-        fmt.score(money["funds_score_computed"].mean()),
-        f"自评{several} {fmt.score(money['funds_score_reported'].mean())} · {of}",
+        f"资金执行得分（复核{mean}）",
+        fmt.score(summary["funds_score_computed"]),
+        f"自评{mean} {fmt.score(summary['funds_score_reported'])} · {of}",
         delta_color="off",
         delta_arrow="off",
         border=True,
@@ -58,37 +56,36 @@ with st.grid(4, min_column_width=200, gap="small"):
 
 with st.grid(2, min_column_width=420, gap="medium"):
     with st.container(border=True):
-        if charts.bridge_steps(funds).empty:
+        if charts.bridge_steps(by_source).empty:
             st.info("没有可用的预算数据，无法绘制预算桥。", icon=":material/info:")
         else:
             common.chart(
-                charts.budget_bridge(funds), "预算桥：上年结转、年初预算、年中追加、全年预算与执行"
+                charts.budget_bridge(by_source),
+                "预算桥：上年结转、年初预算、年中追加、全年预算与执行",
             )
         st.caption("上年结转 + 年初预算 + 年中追加 = 全年预算；全年预算 − 未执行 = 全年执行。")
     with st.container(border=True):
-        common.chart(charts.execution_rates(evaluations), "各评价执行率：对全年预算与对年初预算")
+        lowest = data.evaluation_page(f, "lowest_rate", MAX_BARS)
+        common.chart(charts.execution_rates(lowest), "各评价执行率：对全年预算与对年初预算")
+        if n_evaluations > MAX_BARS:
+            st.caption(f"共 {n_evaluations:,} 个评价，图中为执行率最低的 {MAX_BARS} 个。")
 
 with st.container(border=True):
-    items = data.expenditures(f)
+    items = data.spending_by_item(f, TOP_ITEMS)
     if items.empty:
         st.markdown("**支出明细**")
         st.info("所选评价没有上传支出明细表。", icon=":material/info:")
     else:
-        common.chart(charts.spending_items(items), "支出明细，按全年执行数排序")
+        common.chart(charts.spending_items(items, top=TOP_ITEMS), "支出明细，按全年执行数排序")
 
 with st.container(border=True):
     st.markdown("**分资金来源**")
-    by_source = common.numeric(funds, ["initial_budget", "annual_budget", "executed"])
-    by_source = by_source.groupby("source", sort=False)[
-        ["initial_budget", "annual_budget", "executed"]
-    ].sum(min_count=1)
-    by_source["rate"] = (
-        by_source["executed"]
-        / by_source["annual_budget"].where(by_source["annual_budget"] > 0)
-        * 100
+    sources = common.numeric(by_source, ["initial_budget", "annual_budget", "executed"])
+    sources["rate"] = (
+        sources["executed"] / sources["annual_budget"].where(sources["annual_budget"] > 0) * 100
     )
     st.dataframe(
-        by_source.reset_index(),
+        sources[["source", "initial_budget", "annual_budget", "executed", "rate"]],
         hide_index=True,
         width="stretch",
         column_config={
@@ -101,10 +98,24 @@ with st.container(border=True):
         alt="分资金来源的预算与执行",
     )
 
-if len(evaluations) > 1:
+if several:
     with st.container(border=True):
-        st.markdown("**各评价资金执行**")
-        table = common.as_percent(money, ["execution_rate"])
+        st.markdown("**各评价资金执行**（执行率最低的在前）")
+        page = data.evaluation_page(f, "lowest_rate", common.PAGE_ROWS)
+        table = common.as_percent(
+            common.numeric(
+                page,
+                [
+                    "initial_budget",
+                    "annual_budget",
+                    "executed",
+                    "funds_weight",
+                    "funds_score_reported",
+                    "funds_score_computed",
+                ],
+            ),
+            ["execution_rate"],
+        )
         st.dataframe(
             table[
                 [
@@ -136,18 +147,20 @@ if len(evaluations) > 1:
             },
             alt="各评价的预算、执行与资金执行得分",
         )
-    if evaluations["department"].nunique() > 1:
+        common.rows_caption(n_evaluations, len(table), "执行率最低的在前")
+        common.csv_button("evaluations", f, n_evaluations, "各评价资金执行.csv")
+    if summary["n_departments"] > 1:
         with st.container(border=True):
-            st.markdown("**各部门汇总**")
+            st.markdown("**各部门汇总**（执行率最低的在前）")
             departments = common.as_percent(
                 common.numeric(
                     data.funds_by_department(f),
                     ["initial_budget", "annual_budget", "executed", "mean_total_computed"],
                 ),
                 ["execution_rate"],
-            )
+            ).sort_values("execution_rate", na_position="last", kind="stable")
             st.dataframe(
-                departments,
+                departments.head(common.PAGE_ROWS),
                 hide_index=True,
                 width="stretch",
                 column_config={
@@ -161,4 +174,7 @@ if len(evaluations) > 1:
                     "mean_total_computed": common.points("平均复核得分"),
                 },
                 alt="各部门预算执行汇总",
+            )
+            common.rows_caption(
+                len(departments), min(len(departments), common.PAGE_ROWS), "执行率最低的在前"
             )

@@ -1,5 +1,9 @@
 """指标得分: the indicator tree 一级 → 二级 → 三级 and the table of targets, actuals, reported and
-computed scores, with the rows where they disagree highlighted."""
+computed scores, with the rows where they disagree highlighted.
+
+Across many evaluations the tree stops at 二级 (sums made in DuckDB) and the table is a bounded
+page, most points lost first; one evaluation shows its full tree and its lines in table order.
+"""
 
 from __future__ import annotations
 
@@ -10,38 +14,46 @@ from dashboard import charts, data
 from dashboard import format as fmt
 from dashboard.views import common
 
-f, evaluations = common.scope()
-st.caption(common.scope_caption(evaluations))
-lines = data.indicator_lines(f)
-if lines.empty:
+f, summary = common.scope()
+st.caption(common.scope_caption(summary))
+lines = data.indicator_summary(f)
+if lines["n_lines"] == 0:
     st.info("所选评价没有指标数据。", icon=":material/info:")
     st.stop()
-
-lines = common.numeric(lines, ["weight", "score_reported", "score_computed", "lost_points"])
-counted = lines[lines["counted"].astype(bool)]
-differs = lines[lines["differs"].astype(bool)]
+several = bool(summary["n_evaluations"] > 1)
 
 with st.grid(4, min_column_width=200, gap="small"):
-    st.metric("三级指标", f"{len(counted)} 项", border=True, height="stretch")
-    st.metric("指标分值合计", f"{counted['weight'].sum():.2f}", border=True, height="stretch")
-    st.metric("复核扣分合计", f"{counted['lost_points'].sum():.2f}", border=True, height="stretch")
+    st.metric("三级指标", f"{lines['n_counted']:,} 项", border=True, height="stretch")
+    st.metric("指标分值合计", fmt.score(lines["weight"]), border=True, height="stretch")
+    st.metric("复核扣分合计", fmt.score(lines["lost_points"]), border=True, height="stretch")
     st.metric(
         "自评与复核不一致",
-        f"{len(differs)} 项",
+        f"{lines['n_differs']:,} 项",
         border=True,
         height="stretch",
         help="自评得分与按规则复核得分相差超过 0.005 分的指标。",
     )
 
 with st.container(border=True):
-    common.chart(charts.indicator_tree(lines), "指标结构旭日图：面积为分值，颜色为复核得分率")
+    if several:
+        common.chart(
+            charts.indicator_tree(data.indicator_levels(f)),
+            "指标结构旭日图（一级、二级指标合计）：面积为分值，颜色为复核得分率",
+        )
+        st.caption("多个评价时按一级、二级指标合计；只选一个评价可看到每个三级指标。")
+    else:
+        common.chart(
+            charts.indicator_tree(data.indicator_lines(f)),
+            "指标结构旭日图：面积为分值，颜色为复核得分率",
+        )
 
 with st.container(border=True):
     head, toggle = st.columns([3, 2], vertical_alignment="bottom")
     head.markdown("**指标明细**（黄色底色的行：自评得分与复核得分不一致）")
     only_differs = toggle.toggle("只看不一致的指标", key="indicators_only_differs")
-    shown = differs if only_differs else lines
-    several = len(evaluations) > 1
+    page = data.indicator_page(
+        f, limit=common.PAGE_ROWS, only_differs=only_differs, worst_first=several
+    )
     columns = (["year", "department", "project"] if several else []) + [
         "level1",
         "level2",
@@ -57,13 +69,16 @@ with st.container(border=True):
         "explanation",
         "differs",
     ]
-    table = shown[columns].reset_index(drop=True)
+    table = common.numeric(
+        page[columns], ["weight", "score_reported", "score_computed", "lost_points"]
+    )
     table["rule"] = table["rule"].map(fmt.rule_label)
 
     def _highlight(row: pd.Series) -> list[str]:
         color = "background-color: #FEF3C7" if row["differs"] else ""
         return [color] * len(row)
 
+    # The Styler only ever sees the bounded page (≤ PAGE_ROWS rows), never the whole scope.
     st.dataframe(
         table.style.apply(_highlight, axis=1),
         hide_index=True,
@@ -89,3 +104,6 @@ with st.container(border=True):
         },
         alt="指标明细：目标、完成值、分值、自评与复核得分",
     )
+    total = int(lines["n_differs"] if only_differs else lines["n_lines"])
+    common.rows_caption(total, len(table), "扣分最多的在前" if several else "按表内顺序")
+    common.csv_button("indicator_lines", f, int(lines["n_lines"]), "指标明细.csv")

@@ -1,9 +1,10 @@
 """总览: KPI cards for the latest year in scope against the year before; a league table and the
-grade distribution when several evaluations are selected, the project summary when one is."""
+grade distribution when several evaluations are selected, the project summary when one is.
+
+Everything here is a summary or a bounded page computed in DuckDB, so the page costs the same
+for one department and for a whole province."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -12,32 +13,26 @@ from dashboard import charts, data
 from dashboard import format as fmt
 from dashboard.views import common
 
-f, evaluations = common.scope()
-latest = int(evaluations["year"].max())
-current = evaluations[evaluations["year"] == latest]
+MAX_GROUPS = 30  # departments (or projects) in the grade chart
+MAX_GAPS = 30  # evaluations in the self-score chart
+
+f, summary = common.scope()
+latest = int(summary["last_year"])
 # Like for like: last year's figures for the same departments' projects that are in scope now,
 # so a project added this year does not read as growth.
-last_year = data.evaluations(replace(f, years=(latest - 1,), grades=()))
-in_scope = set(zip(current["department"], current["project"], strict=True))
-previous = last_year[
-    [pair in in_scope for pair in zip(last_year["department"], last_year["project"], strict=True)]
-]
+periods = data.year_over_year(f, latest).set_index("period")
+current, previous = periods.loc["now"], periods.loc["before"]
+several = summary["n_evaluations"] > 1
 
 
-def _totals(frame: pd.DataFrame) -> dict[str, float | None]:
-    numbers = common.numeric(
-        frame, ["annual_budget", "executed", "total_reported", "total_computed"]
-    )
-    annual, executed = (
-        numbers["annual_budget"].sum(min_count=1),
-        numbers["executed"].sum(min_count=1),
-    )
+def _totals(row: pd.Series) -> dict[str, float | None]:
+    annual, executed = fmt.as_float(row["annual_budget"]), fmt.as_float(row["executed"])
     return {
         "annual": annual,
         "executed": executed,
-        "rate": executed / annual if annual and annual > 0 else None,
-        "reported": numbers["total_reported"].mean(),
-        "computed": numbers["total_computed"].mean(),
+        "rate": executed / annual if annual and executed is not None and annual > 0 else None,
+        "reported": fmt.as_float(row["total_reported"]),
+        "computed": fmt.as_float(row["total_computed"]),
     }
 
 
@@ -57,19 +52,18 @@ def _delta(key: str, now: dict, before: dict | None, unit: str) -> str | int | N
 
 
 now = _totals(current)
-before = _totals(previous) if not previous.empty else None
-grades = current["grade_computed"].value_counts()
+before = _totals(previous) if previous["n_evaluations"] else None
 grade_text = (
-    str(current["grade_computed"].iloc[0])
-    if len(current) == 1
-    else " · ".join(f"{g} {grades[g]}" for g in fmt.GRADES if g in grades.index)
+    " · ".join(f"{g} {current[g]}" for g in fmt.GRADES if current[g])
+    if current["n_evaluations"] > 1
+    else next((g for g in fmt.GRADES if current[g]), "")
 )
-scores_label = "" if len(current) == 1 else "（平均）"
+scores_label = "（平均）" if current["n_evaluations"] > 1 else ""
 
-st.caption(common.scope_caption(evaluations))
+st.caption(common.scope_caption(summary))
 if before is not None:
     st.caption(f"指标卡为 {latest} 年数据；箭头为同一批项目与 {latest - 1} 年相比的变化。")
-elif len(evaluations["year"].unique()) > 1 or len(current) < len(evaluations):
+elif summary["first_year"] != latest or current["n_evaluations"] < summary["n_evaluations"]:
     st.caption(f"指标卡为 {latest} 年数据。")
 
 with st.grid(3, min_column_width=220, gap="small"):
@@ -99,14 +93,14 @@ with st.grid(3, min_column_width=220, gap="small"):
         help="按评分规则重新计算的总分所在等级：优 ≥ 90，良 80–90，中 60–80，差 < 60。",
     )
 
-if len(evaluations) == 1:
-    row = evaluations.iloc[0]
+if not several:
+    row = data.evaluations(f).iloc[0]
     badge = fmt.grade_badge(row["grade_computed"])
     with st.container(horizontal=True, vertical_alignment="center"):
         st.subheader("项目概况", anchor=False)
         st.badge(f"复核等级 {badge.label}", color=badge.color)
-    summary = st.grid(2, min_column_width=380, gap="medium")  # stacks on a tablet
-    with summary.container(border=True):
+    cards = st.grid(2, min_column_width=380, gap="medium")  # stacks on a tablet
+    with cards.container(border=True):
         facts = pd.DataFrame(
             {
                 "项目": [
@@ -144,7 +138,7 @@ if len(evaluations) == 1:
             height=2 + 35 * (len(facts) + 1),
             alt="项目基本信息",
         )
-    with summary.container(border=True):
+    with cards.container(border=True):
         st.markdown("**扣分最多的指标**")
         lines = common.numeric(data.indicator_lines(f), ["weight", "score_computed", "lost_points"])
         lost = lines[lines["counted"].astype(bool) & (lines["lost_points"] > 0.005)]
@@ -185,19 +179,31 @@ if len(evaluations) == 1:
             query_params=data.filters_to_query(f),
         )
 else:
-    by = "department" if evaluations["department"].nunique() > 1 else "project"
-    league = common.as_percent(
-        common.numeric(evaluations, ["annual_budget", "total_reported", "total_computed"]),
-        ["execution_rate"],
-    )
-    league["gap"] = league["total_reported"] - league["total_computed"]
-    league = league.sort_values(["total_computed", "execution_rate"], ascending=False)
-    league.insert(0, "rank", range(1, len(league) + 1))
-    league["issues"] = [
-        f"{e} 错 / {w} 警" for e, w in zip(league["n_errors"], league["n_warnings"], strict=True)
-    ]
+    by = "department" if summary["n_departments"] > 1 else "project"
     with st.container(border=True):
-        st.markdown("**排名（按复核得分）**")
+        head, order = st.columns([3, 2], vertical_alignment="bottom")
+        head.markdown("**排名（按复核得分）**")
+        worst_first = (
+            order.segmented_control(
+                "排序",
+                ["得分最高", "得分最低"],
+                default="得分最高",
+                key="overview_league_order",
+                label_visibility="collapsed",
+            )
+            == "得分最低"
+        )
+        league = common.as_percent(
+            common.numeric(
+                data.evaluation_page(f, "worst" if worst_first else "best", common.PAGE_ROWS),
+                ["annual_budget", "total_reported", "total_computed", "gap"],
+            ),
+            ["execution_rate"],
+        )
+        league["issues"] = [
+            f"{e} 错 / {w} 警"
+            for e, w in zip(league["n_errors"], league["n_warnings"], strict=True)
+        ]
         st.dataframe(
             league[
                 [
@@ -231,8 +237,24 @@ else:
             },
             alt="各评价按复核得分排名",
         )
+        total = int(summary["n_evaluations"])
+        common.rows_caption(
+            total, len(league), "得分最低的在前" if worst_first else "得分最高的在前"
+        )
+        common.csv_button("evaluations", f, total, "各评价得分.csv")
+    groups = int(summary["n_departments"] if by == "department" else summary["n_projects"])
+    noun = "部门" if by == "department" else "项目"
     with st.grid(2, min_column_width=420, gap="medium"):
         with st.container(border=True):
-            common.chart(charts.grade_distribution(evaluations, by=by), "复核等级分布")
+            counts = data.grade_counts(f, by, MAX_GROUPS).rename(columns={"label": by})
+            common.chart(charts.grade_distribution(counts, by=by), "复核等级分布")
+            if groups > MAX_GROUPS:
+                st.caption(f"共 {groups:,} 个{noun}，图中为平均复核得分最低的 {MAX_GROUPS} 个。")
         with st.container(border=True):
-            common.chart(charts.score_gaps(evaluations), "各评价自评得分与复核得分对照")
+            gaps = data.evaluation_page(f, "widest_gap", MAX_GAPS)
+            common.chart(charts.score_gaps(gaps), "各评价自评得分与复核得分对照")
+            if summary["n_evaluations"] > MAX_GAPS:
+                st.caption(
+                    f"共 {summary['n_evaluations']:,} 个评价，图中为自评与复核相差最大的 "
+                    f"{MAX_GAPS} 个。"
+                )

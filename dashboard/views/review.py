@@ -1,5 +1,9 @@
 """复核: every finding across the filtered evaluations, grouped by severity and code, each with a
-link to its evaluation's indicator page; where self-scores and the rules disagree, in plain words."""
+link to its evaluation's indicator page; where self-scores and the rules disagree, in plain words.
+
+Counts come from DuckDB per severity and code; each group lists its first PAGE_ROWS findings
+and the whole list is a CSV download, so a province's tens of thousands of findings never pass
+through pandas row by row."""
 
 from __future__ import annotations
 
@@ -17,28 +21,27 @@ SEVERITY_ICONS = {
     "warning": ":material/warning:",
     "info": ":material/info:",
 }
+MAX_GAPS = 30  # evaluations in the self-score chart
 
-f, evaluations = common.scope()
-st.caption(common.scope_caption(evaluations))
-found = data.findings(f)
-scores = common.numeric(evaluations, ["total_reported", "total_computed"])
-gap = scores["total_reported"] - scores["total_computed"]
-inflated, deflated = scores[gap > 0.005], scores[gap < -0.005]
-counts = found["severity"].value_counts()
+f, summary = common.scope()
+st.caption(common.scope_caption(summary))
+groups = data.findings_by_code(f)
+counts = groups.groupby("severity")["n"].sum()
+n_inflated, n_deflated = int(summary["n_inflated"]), int(summary["n_deflated"])
 
 with st.grid(4, min_column_width=200, gap="small"):
     st.metric(
         "错误",
-        f"{counts.get('error', 0)} 条",
+        f"{counts.get('error', 0):,} 条",
         border=True,
         height="stretch",
         help="错误会阻止保存；已保存的数据中通常没有错误。",
     )
-    st.metric("警告", f"{counts.get('warning', 0)} 条", border=True, height="stretch")
-    st.metric("提示", f"{counts.get('info', 0)} 条", border=True, height="stretch")
+    st.metric("警告", f"{counts.get('warning', 0):,} 条", border=True, height="stretch")
+    st.metric("提示", f"{counts.get('info', 0):,} 条", border=True, height="stretch")
     st.metric(
         "自评高于复核的评价",
-        f"{len(inflated)} 个",
+        f"{n_inflated:,} 个",
         border=True,
         height="stretch",
         help="自评总分比按规则复核的总分高 0.01 分以上。",
@@ -46,104 +49,109 @@ with st.grid(4, min_column_width=200, gap="small"):
 
 with st.container(border=True):
     st.markdown("**自评得分与复核得分**")
-    if inflated.empty and deflated.empty:
+    if n_inflated == 0 and n_deflated == 0:
         st.success("所有评价的自评总分都与按规则复核的总分一致。", icon=":material/check_circle:")
     else:
         words = []
-        if not inflated.empty:
+        if n_inflated:
             words.append(
-                f"{len(inflated)} 个评价的自评总分高于复核总分，平均高 {gap[gap > 0.005].mean():.2f} 分，"
-                f"最多高 {gap.max():.2f} 分。自评偏高可能是自评虚高：单位给自己打的分超过了按公开规则"
-                "应得的分，值得逐项核对。"
+                f"{n_inflated:,} 个评价的自评总分高于复核总分，"
+                f"平均高 {summary['mean_inflation']:.2f} 分，最多高 {summary['max_inflation']:.2f} 分。"
+                "自评偏高可能是自评虚高：单位给自己打的分超过了按公开规则应得的分，值得逐项核对。"
             )
-        if not deflated.empty:
+        if n_deflated:
             words.append(
-                f"{len(deflated)} 个评价的自评总分低于复核总分（最多低 {-gap.min():.2f} 分），"
+                f"{n_deflated:,} 个评价的自评总分低于复核总分（最多低 {summary['max_deflation']:.2f} 分），"
                 "可能是漏记得分或扣分过严。"
             )
         st.write("\n\n".join(words))
-    common.chart(charts.score_gaps(evaluations), "各评价自评得分与复核得分对照")
+    gaps = data.evaluation_page(f, "widest_gap", MAX_GAPS)
+    common.chart(charts.score_gaps(gaps), "各评价自评得分与复核得分对照")
+    if summary["n_evaluations"] > MAX_GAPS:
+        st.caption(
+            f"共 {summary['n_evaluations']:,} 个评价，图中为自评与复核相差最大的 {MAX_GAPS} 个。"
+        )
 
-too_low = found[found["code"] == "TARGET_TOO_LOW"]
-if not too_low.empty:
+n_too_low = int(groups.loc[groups["code"] == "TARGET_TOO_LOW", "n"].sum())
+if n_too_low:
     with st.container(border=True):
         st.markdown("**目标设定偏低**")
         st.write(
-            f"{len(too_low)} 项指标的实际完成值远远超过年初设定的目标。完成得好本身不是问题，"
+            f"{n_too_low:,} 项指标的实际完成值远远超过年初设定的目标。完成得好本身不是问题，"
             "但超出太多通常说明年初目标定得太低、太容易达到，这样的指标拿满分说明不了绩效。"
             "按财预〔2020〕10号，应分析原因；确属目标偏低的，应适度调减该指标得分，"
             "并在下一年度把目标定得更实。系统只提示，不自动扣分。"
         )
 
-if found.empty:
+if groups.empty:
     st.success("筛选范围内没有任何问题。", icon=":material/check_circle:")
     st.stop()
 
 with st.container(border=True):
-    common.chart(charts.findings_by_code(found), "问题分布，按类型与严重程度")
+    common.chart(charts.findings_by_code(groups), "问题分布，按类型与严重程度")
 
 
-def _evaluation_link(row: pd.Series) -> str | None:
-    if pd.isna(row["year"]):
+def _evaluation_link(year: object, department: str, project: str) -> str | None:
+    if pd.isna(year):
         return None
     one = Filters(
-        years=(int(row["year"]),),
-        departments=(row["department"],),
-        projects=(row["project"],),
+        years=(int(year),),
+        departments=(department,),
+        projects=(project,),
         rule_set=f.rule_set,
         as_of=f.as_of,
     )
     return data.link("indicators", one)
 
 
-def _location(row: pd.Series) -> str:
+def _location(file: object, row: object, column: object) -> str:
     parts = []
-    if isinstance(row["file"], str) and row["file"]:
-        parts.append(f"文件「{row['file']}」")
-    if not pd.isna(row["row"]):
-        parts.append(f"第 {int(row['row'])} 行")
-    if isinstance(row["column"], str) and row["column"]:
-        parts.append(f"「{row['column']}」列")
+    if isinstance(file, str) and file:
+        parts.append(f"文件「{file}」")
+    if not pd.isna(row):
+        parts.append(f"第 {int(row)} 行")
+    if isinstance(column, str) and column:
+        parts.append(f"「{column}」列")
     return "，".join(parts)
 
 
-st.subheader("问题清单（按严重程度与类型）", anchor=False)
-order = {"error": 0, "warning": 1, "info": 2}
-groups = (
-    found.groupby(["severity", "code"])
-    .size()
-    .rename("n")
-    .reset_index()
-    .assign(rank=lambda g: g["severity"].map(order))
-    .sort_values(["rank", "n"], ascending=[True, False])
-)
+def _table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The shown columns of one group's (bounded) findings, with location and link."""
+    places = list(zip(rows["year"], rows["department"], rows["project"], strict=True))
+    return pd.DataFrame(
+        {
+            "evaluation": [
+                fmt.evaluation_label(y, d, p) if not pd.isna(y) else "（上传文件）"
+                for y, d, p in places
+            ],
+            "indicator": rows["indicator_name"].fillna("").to_numpy(),
+            "message": rows["message"].to_numpy(),
+            "location": [
+                _location(*where)
+                for where in zip(rows["file"], rows["row"], rows["column"], strict=True)
+            ],
+            "message_en": rows["message_en"].to_numpy(),
+            "link": [_evaluation_link(y, d, p) for y, d, p in places],
+        }
+    )
+
+
+head, download = st.columns([3, 2], vertical_alignment="bottom")
+head.subheader("问题清单（按严重程度与类型）", anchor=False)
+with download:
+    common.csv_button("findings", f, int(groups["n"].sum()), "复核问题清单.csv")
+found = data.findings_page(f, common.PAGE_ROWS)
 for group in groups.itertuples(index=False):
     rows = found[(found["severity"] == group.severity) & (found["code"] == group.code)]
     spec = CODES.get(group.code)
-    title = spec.title if spec else group.code
-    label = f"{charts.SEVERITY_ZH[group.severity]} · {title}（{group.n} 条）"
+    label = f"{charts.SEVERITY_ZH[group.severity]} · {group.title}（{group.n:,} 条）"
     with st.expander(
         label, icon=SEVERITY_ICONS[group.severity], key=f"review_{group.code}_{group.severity}"
     ):
         if spec:
             st.caption(f"{spec.explain}  \n{spec.title_en} ({group.code})")
-        table = pd.DataFrame(
-            {
-                "evaluation": [
-                    fmt.evaluation_label(y, d, p) if not pd.isna(y) else "（上传文件）"
-                    for y, d, p in zip(
-                        rows["year"], rows["department"], rows["project"], strict=True
-                    )
-                ],
-                "indicator": rows["indicator_name"].fillna(""),
-                "message": rows["message"],
-                "location": [_location(r) for _, r in rows.iterrows()],
-                "message_en": rows["message_en"],
-                "link": [_evaluation_link(r) for _, r in rows.iterrows()],
-            }
-        )
         st.dataframe(
-            table,
+            _table(rows),
             hide_index=True,
             width="stretch",
             column_config={
@@ -154,5 +162,6 @@ for group in groups.itertuples(index=False):
                 "message_en": st.column_config.TextColumn("English", width="medium"),
                 "link": st.column_config.LinkColumn("查看", display_text="打开指标页"),
             },
-            alt=f"{title}：逐条问题",
+            alt=f"{group.title}：逐条问题",
         )
+        common.rows_caption(int(group.n), len(rows), "按年度、部门、项目排列")

@@ -1,55 +1,83 @@
 """满意度与成本: satisfaction indicators against their targets and cost indicators against their
-caps (bullet gauges in each indicator's own unit), and their spread across projects and years."""
+caps (bullet gauges in each indicator's own unit), and their spread across projects and years.
+
+Gauges and tables show the lines that lost the most points first (bounded pages read from
+DuckDB); the spread is drawn point by point while there are few lines and as boxes from
+quartiles computed in DuckDB when there are many."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
 from dashboard.views import common
+from perfcore import queries
 
 MAX_BULLETS = 8
+MAX_POINTS = 300  # beyond this the spread is drawn from quartiles, not points
+MAX_NAMES = 12  # indicator names in the quartile boxes
 
-f, evaluations = common.scope()
-st.caption(common.scope_caption(evaluations))
+f, summary = common.scope()
+st.caption(common.scope_caption(summary))
+several = bool(summary["n_evaluations"] > 1)
 sections = (
     (
         "满意度指标",
         "满意度：完成值与目标",
-        data.satisfaction_indicators(f),
+        queries.SATISFACTION,
+        "satisfaction_indicators",
         "所选评价没有满意度指标。",
     ),
-    ("成本指标", "成本：实际与上限（≤）", data.cost_indicators(f), "所选评价没有成本指标。"),
+    (
+        "成本指标",
+        "成本：实际与上限（≤）",
+        queries.COST,
+        "cost_indicators",
+        "所选评价没有成本指标。",
+    ),
 )
 
 
-def _plottable(frame: pd.DataFrame) -> pd.DataFrame:
-    numbers = common.numeric(frame, ["target_number", "actual_number"])
-    return frame[numbers["target_number"].notna() & numbers["actual_number"].notna()]
+def _spread(title: str, level2: str, n_numeric: int) -> None:
+    alt = f"{title}完成值与目标之比的分布"
+    chart_title = f"{title}在各项目、各年度的分布"
+    if n_numeric <= MAX_POINTS:
+        points = data.indicator_page(f, limit=MAX_POINTS, level2=level2, numeric_only=True)
+        common.chart(charts.achievement_spread(points, chart_title), alt)
+        return
+    stats = data.achievement_quartiles(f, level2, MAX_NAMES)
+    common.chart(charts.achievement_boxes(stats, chart_title), alt)
+    st.caption(
+        f"共 {n_numeric:,} 项，按年度与指标名称画出四分位箱线（最常见的 {MAX_NAMES} 个名称）。"
+    )
 
 
 columns = st.columns(2, gap="medium")
-for column, (title, chart_title, rows, empty_text) in zip(columns, sections, strict=True):
+for column, (title, chart_title, level2, export, empty_text) in zip(columns, sections, strict=True):
     with column, st.container(border=True):
         st.markdown(f"**{title}**")
-        if rows.empty:
+        counts = data.indicator_summary(f, level2)
+        if counts["n_lines"] == 0:
             st.info(empty_text, icon=":material/info:")
             continue
-        plottable = _plottable(rows)
-        if plottable.empty:
+        n_numeric = int(counts["n_numeric"])
+        if n_numeric == 0:
             st.caption("这些指标的目标或完成值不是数字，无法作图，见下表。")
         else:
-            common.chart(charts.target_bullets(plottable, chart_title, MAX_BULLETS), chart_title)
-            skipped = len(rows) - min(len(plottable), MAX_BULLETS)
-            if skipped > 0:
-                st.caption(f"另有 {skipped} 项未作图（数量较多或不是数字），均在下表中。")
-        if len(plottable) > 1 and (rows["project"].nunique() > 1 or rows["year"].nunique() > 1):
-            common.chart(
-                charts.achievement_spread(plottable, f"{title}在各项目、各年度的分布"),
-                f"{title}完成值与目标之比的分布",
+            bullets = data.indicator_page(
+                f, limit=MAX_BULLETS, level2=level2, numeric_only=True, worst_first=several
             )
-        table = common.numeric(rows, ["weight", "score_reported", "score_computed"])
+            common.chart(charts.target_bullets(bullets, chart_title, MAX_BULLETS), chart_title)
+            skipped = int(counts["n_lines"]) - len(bullets)
+            if skipped > 0:
+                st.caption(
+                    f"另有 {skipped:,} 项未作图（数量较多或不是数字），"
+                    "图中为扣分最多的几项，全部见下表与下载。"
+                )
+        if n_numeric > 1 and (counts["n_projects"] > 1 or counts["n_years"] > 1):
+            _spread(title, level2, n_numeric)
+        page = data.indicator_page(f, limit=common.PAGE_ROWS, level2=level2, worst_first=several)
+        table = common.numeric(page, ["weight", "score_reported", "score_computed"])
         st.dataframe(
             table[
                 [
@@ -79,3 +107,6 @@ for column, (title, chart_title, rows, empty_text) in zip(columns, sections, str
             },
             alt=f"{title}明细",
         )
+        total = int(counts["n_lines"])
+        common.rows_caption(total, len(table), "扣分最多的在前" if several else "按表内顺序")
+        common.csv_button(export, f, total, f"{title}.csv")
