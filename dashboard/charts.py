@@ -518,8 +518,12 @@ def grade_distribution(evaluations: pd.DataFrame, by: str = "department") -> go.
 def findings_by_code(findings: pd.DataFrame) -> go.Figure:
     """How often each finding occurs, coloured by severity, most frequent on top: one row per
     finding, or counts already made in column `n` (as `findings_by_code` returns them)."""
-    groups = findings.groupby(["severity", "code", "title"])
-    counts = (groups["n"].sum() if "n" in findings else groups.size()).rename("n").reset_index()
+    keys = ["severity", "code", "title"]
+    counts = (
+        findings[[*keys, "n"]]
+        if "n" in findings
+        else findings.groupby(keys).size().rename("n").reset_index()
+    )
     counts = counts.sort_values("n")
     fig = go.Figure()
     for severity in ("error", "warning", "info"):

@@ -164,6 +164,21 @@ def uploads() -> pd.DataFrame:
     return _uploads(str(s.path), s.data_version())
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _restorable(path: str, version: int, allowed: tuple[str, ...] | None) -> list[EvaluationKey]:
+    frame = queries.restorable_evaluations(_open(path), allowed)
+    return [
+        EvaluationKey(int(y), d, p)
+        for y, d, p in zip(frame["year"], frame["department"], frame["project"], strict=True)
+    ]
+
+
+def restorable() -> list[EvaluationKey]:
+    """The evaluations in this user's departments that have an older version to restore."""
+    s = store()
+    return _restorable(str(s.path), s.data_version(), allowed_departments())
+
+
 def history(key: EvaluationKey | None = None) -> pd.DataFrame:
     """Every stored version in this user's departments (not cached: the restore form must see
     the latest)."""

@@ -158,6 +158,15 @@ def uploads(store: Store) -> pd.DataFrame:
     return _frame(store, "uploads")
 
 
+def restorable_evaluations(
+    store: Store, allowed_departments: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Year, department, project and n_versions of every evaluation with an older version to
+    restore, in the allowed departments (None = all)."""
+    allowed = None if allowed_departments is None else list(allowed_departments)
+    return _frame(store, "restorable_evaluations", {"allowed": allowed})
+
+
 # --- summaries and bounded pages (what the dashboard pages read) ------------------------------
 
 

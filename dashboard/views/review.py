@@ -141,15 +141,24 @@ head.subheader("问题清单（按严重程度与类型）", anchor=False)
 with download:
     common.csv_button("findings", f, int(groups["n"].sum()), "复核问题清单.csv")
 found = data.findings_page(f, common.PAGE_ROWS)
-for group in groups.itertuples(index=False):
-    rows = found[(found["severity"] == group.severity) & (found["code"] == group.code)]
+for i, group in enumerate(groups.itertuples(index=False)):
     spec = CODES.get(group.code)
     label = f"{charts.SEVERITY_ZH[group.severity]} · {group.title}（{group.n:,} 条）"
-    with st.expander(
-        label, icon=SEVERITY_ICONS[group.severity], key=f"review_{group.code}_{group.severity}"
-    ):
+    # Only an open group builds its table (on_change="rerun" makes `open` known); the first,
+    # most severe and most frequent, starts open.
+    expander = st.expander(
+        label,
+        expanded=i == 0,
+        icon=SEVERITY_ICONS[group.severity],
+        key=f"review_{group.code}_{group.severity}",
+        on_change="rerun",
+    )
+    if not expander.open:
+        continue
+    with expander:
         if spec:
             st.caption(f"{spec.explain}  \n{spec.title_en} ({group.code})")
+        rows = found[(found["severity"] == group.severity) & (found["code"] == group.code)]
         st.dataframe(
             _table(rows),
             hide_index=True,

@@ -278,21 +278,16 @@ with st.container(border=True):
 
 with st.container(border=True):
     st.markdown("**恢复旧版本**")
-    versions = data.history()
-    keys = sorted(
-        {
-            EvaluationKey(int(y), d, p)
-            for y, d, p in zip(
-                versions["year"], versions["department"], versions["project"], strict=True
-            )
-        }
+    # Only evaluations with an older version are offered: a province has 10^5 evaluations, and
+    # one with a single version has nothing to restore.
+    keys = data.restorable()
+    if not keys:
+        st.caption("还没有任何评价有旧版本可恢复（同一评价再次上传后才会有旧版本）。")
+        st.stop()
+    chosen = st.selectbox(
+        "评价（仅列出有旧版本的评价）", keys, format_func=EvaluationKey.label, key="restore_key"
     )
-    chosen = st.selectbox("评价", keys, format_func=EvaluationKey.label, key="restore_key")
-    mine = versions[
-        (versions["year"] == chosen.year)
-        & (versions["department"] == chosen.department)
-        & (versions["project"] == chosen.project)
-    ]
+    mine = data.history(chosen)
     st.dataframe(
         common.numeric(mine, ["total_reported", "total_computed"]),
         hide_index=True,
@@ -328,17 +323,14 @@ with st.container(border=True):
         for v, current in zip(mine["version"], mine["is_current"], strict=True)
         if not current
     ]
-    if not older:
-        st.caption("该评价只有当前版本，没有可恢复的旧版本。")
-    else:
-        with st.container(horizontal=True, vertical_alignment="bottom"):
-            version = st.selectbox(
-                "要恢复的版本", older, format_func=lambda v: f"第 {v} 版", key="restore_version"
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        version = st.selectbox(
+            "要恢复的版本", older, format_func=lambda v: f"第 {v} 版", key="restore_version"
+        )
+        if st.button("恢复为当前版本", icon=":material/history:", key="restore_confirm"):
+            new = data.restore(chosen, version, data.current_user())
+            state.upload_notice = (
+                "success",
+                f"已将 {chosen.label()} 的第 {version} 版恢复为当前版本（第 {new} 版）。",
             )
-            if st.button("恢复为当前版本", icon=":material/history:", key="restore_confirm"):
-                new = data.restore(chosen, version, data.current_user())
-                state.upload_notice = (
-                    "success",
-                    f"已将 {chosen.label()} 的第 {version} 版恢复为当前版本（第 {new} 版）。",
-                )
-                st.rerun()
+            st.rerun()
