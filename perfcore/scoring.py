@@ -555,10 +555,13 @@ def _children_of(lines: Sequence[IndicatorLine], i: int) -> list[IndicatorLine]:
     numbered = bool(_PARENT_NAME.match(parent.name)) and all(
         _CHILD_NAME.match(c.name) for c in children
     )
-    targets = [c.target.number for c in children]
+    # Percentages and zero targets never add up to a subtotal (0% + ≥85% is not 85%).
+    targets = [c.target.number for c in children if c.target.unit != "%"]
     targets_add_up = (
         parent.target.number is not None
-        and all(t is not None for t in targets)
+        and parent.target.unit != "%"
+        and len(targets) == len(children)
+        and all(t for t in targets)
         and sum(targets, ZERO) == parent.target.number
     )
     return children if numbered or targets_add_up else []

@@ -221,6 +221,12 @@ def test_parent_rows_are_detected_and_not_counted_twice():
         line("≧2组", "2组", None, 2, name="4、其他试验(玉米)"),
     ]
     assert detect_parent_rows(nested) == {0}  # 2、 = 3、 + 4、 is not a subtotal
+    percentages = [
+        line("≥85%", "90%", 10, 10, name="满意度"),
+        line("0%", "0%", 5, 5, name="差错率"),
+        line("≥85%", "90%", 5, 5, name="知晓率"),
+    ]
+    assert detect_parent_rows(percentages) == set()  # 0% + 85% is not 85%
     result = score_evaluation(evaluation(*lines), NATIONAL)
     assert not result.indicators[0].counted
     assert result.total_computed == Decimal(10 + 25)
