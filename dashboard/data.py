@@ -75,13 +75,19 @@ def indicator_lines(f: Filters) -> pd.DataFrame:
     return _run("indicator_lines", f)
 
 
+def _rows(frame: pd.DataFrame) -> list[pd.Series]:
+    # object dtype: a row of counts and sums stays ints and Decimals, not all floats (10,000.0)
+    return [row for _, row in frame.astype(object).iterrows()]
+
+
 def evaluation_summary(f: Filters) -> pd.Series:
     """Counts, year span, funds totals, mean scores and self-score gaps of the scope."""
-    return _run("evaluation_summary", f).iloc[0]
+    return _rows(_run("evaluation_summary", f))[0]
 
 
-def year_over_year(f: Filters, year: int) -> pd.DataFrame:
-    return _run("year_over_year", f, year=year)
+def year_over_year(f: Filters, year: int) -> dict[str, pd.Series]:
+    """{"now": …, "before": …}: see `perfcore.queries.year_over_year`."""
+    return {row["period"]: row for row in _rows(_run("year_over_year", f, year=year))}
 
 
 def evaluation_page(f: Filters, sort: str, limit: int) -> pd.DataFrame:
@@ -105,7 +111,7 @@ def spending_by_item(f: Filters, top: int) -> pd.DataFrame:
 
 
 def indicator_summary(f: Filters, level2: str = queries.ALL_LEVEL2) -> pd.Series:
-    return _run("indicator_summary", f, level2=level2).iloc[0]
+    return _rows(_run("indicator_summary", f, level2=level2))[0]
 
 
 def indicator_levels(f: Filters) -> pd.DataFrame:

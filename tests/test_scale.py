@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -303,6 +304,9 @@ def test_every_page_renders_for_one_project(big_app, store: Store, page) -> None
 
 def test_overview_ranks_a_bounded_page(big_app) -> None:
     at = big_app("views/overview.py")
+    assert captions(at)[0].startswith(f"{N_EVALUATIONS} 个评价 · 3 个部门")  # counts stay ints
+    grade = next(m for m in at.metric if m.label == "复核等级")
+    assert re.fullmatch(r"[优良中差] [\d,]+ 个", grade.value), grade.value
     league = at.dataframe[0].value
     assert len(league) == PAGE_ROWS
     assert league["rank"].tolist()[:3] == [1, 2, 3]

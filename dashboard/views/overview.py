@@ -20,8 +20,8 @@ f, summary = common.scope()
 latest = int(summary["last_year"])
 # Like for like: last year's figures for the same departments' projects that are in scope now,
 # so a project added this year does not read as growth.
-periods = data.year_over_year(f, latest).set_index("period")
-current, previous = periods.loc["now"], periods.loc["before"]
+periods = data.year_over_year(f, latest)
+current, previous = periods["now"], periods["before"]
 several = summary["n_evaluations"] > 1
 
 
@@ -53,11 +53,13 @@ def _delta(key: str, now: dict, before: dict | None, unit: str) -> str | int | N
 
 now = _totals(current)
 before = _totals(previous) if previous["n_evaluations"] else None
-grade_text = (
-    " · ".join(f"{g} {current[g]}" for g in fmt.GRADES if current[g])
-    if current["n_evaluations"] > 1
-    else next((g for g in fmt.GRADES if current[g]), "")
-)
+# The most frequent computed grade as the card's value, the others (grey) beneath it.
+by_count = sorted((g for g in fmt.GRADES if current[g]), key=lambda g: -current[g])
+if current["n_evaluations"] > 1 and by_count:
+    grade_text = f"{by_count[0]} {current[by_count[0]]:,} 个"
+    grade_rest = " · ".join(f"{g} {current[g]:,}" for g in by_count[1:]) or None
+else:
+    grade_text, grade_rest = (by_count[0] if by_count else ""), None
 scores_label = "（平均）" if current["n_evaluations"] > 1 else ""
 
 st.caption(common.scope_caption(summary))
@@ -89,6 +91,9 @@ with st.grid(3, min_column_width=220, gap="small"):
     st.metric(
         "复核等级",
         grade_text or fmt.MISSING,
+        grade_rest,
+        delta_color="off",
+        delta_arrow="off",
         border=True,
         help="按评分规则重新计算的总分所在等级：优 ≥ 90，良 80–90，中 60–80，差 < 60。",
     )
