@@ -7,6 +7,7 @@ quartiles computed in DuckDB when there are many."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
@@ -38,17 +39,33 @@ sections = (
 )
 
 
-def _spread(title: str, level2: str, n_numeric: int) -> None:
+def _spread(title: str, level2: str, n_numeric: int, page: pd.DataFrame) -> None:
     alt = f"{title}完成值与目标之比的分布"
     chart_title = f"{title}在各项目、各年度的分布"
     if n_numeric <= MAX_POINTS:
-        points = data.indicator_page(f, limit=MAX_POINTS, level2=level2, numeric_only=True)
+        points = (
+            page  # the table's page already holds every line
+            if len(page) < common.PAGE_ROWS
+            else data.indicator_page(f, limit=MAX_POINTS, level2=level2, numeric_only=True)
+        )
         common.chart(charts.achievement_spread(points, chart_title), alt)
         return
     stats = data.achievement_quartiles(f, level2, MAX_NAMES)
     common.chart(charts.achievement_boxes(stats, chart_title), alt)
     st.caption(
         f"共 {n_numeric:,} 项，按年度与指标名称画出四分位箱线（最常见的 {MAX_NAMES} 个名称）。"
+    )
+
+
+def _bullets(level2: str, page: pd.DataFrame) -> pd.DataFrame:
+    """The MAX_BULLETS numeric lines that lost the most points. The table's page is in the same
+    order, so its numeric rows are those lines whenever it holds enough of them (or all rows);
+    only otherwise is DuckDB asked again."""
+    numeric = page[page["target_number"].notna() & page["actual_number"].notna()]
+    if len(numeric) >= MAX_BULLETS or len(page) < common.PAGE_ROWS:
+        return numeric.head(MAX_BULLETS)
+    return data.indicator_page(
+        f, limit=MAX_BULLETS, level2=level2, numeric_only=True, worst_first=several
     )
 
 
@@ -61,22 +78,22 @@ for column, (title, chart_title, level2, export, empty_text) in zip(columns, sec
             st.info(empty_text, icon=":material/info:")
             continue
         n_numeric = int(counts["n_numeric"])
+        page = data.indicator_page(f, limit=common.PAGE_ROWS, level2=level2, worst_first=several)
         if n_numeric == 0:
             st.caption("这些指标的目标或完成值不是数字，无法作图，见下表。")
         else:
-            bullets = data.indicator_page(
-                f, limit=MAX_BULLETS, level2=level2, numeric_only=True, worst_first=several
+            common.chart(
+                charts.target_bullets(_bullets(level2, page), chart_title, MAX_BULLETS),
+                chart_title,
             )
-            common.chart(charts.target_bullets(bullets, chart_title, MAX_BULLETS), chart_title)
-            skipped = int(counts["n_lines"]) - len(bullets)
+            skipped = int(counts["n_lines"]) - min(n_numeric, MAX_BULLETS)
             if skipped > 0:
                 st.caption(
                     f"另有 {skipped:,} 项未作图（数量较多或不是数字），"
                     "图中为扣分最多的几项，全部见下表与下载。"
                 )
         if n_numeric > 1 and (counts["n_projects"] > 1 or counts["n_years"] > 1):
-            _spread(title, level2, n_numeric)
-        page = data.indicator_page(f, limit=common.PAGE_ROWS, level2=level2, worst_first=several)
+            _spread(title, level2, n_numeric, page)
         table = common.numeric(page, ["weight", "score_reported", "score_computed"])
         st.dataframe(
             table[
