@@ -95,8 +95,8 @@ class Batch:
         version: int,
         created_at: Any,
         created_by: str,
-    ) -> tuple[int, dict[IndicatorLine, int]]:
-        """Rows for one evaluation version; returns its id and the line ids of its indicators."""
+    ) -> tuple[int, tuple[int, ...]]:
+        """Rows for one evaluation version; returns its id and its indicators' line ids, in order."""
         evaluation = result.evaluation
         evaluation_id = self.next_evaluation_id
         self.next_evaluation_id += 1
@@ -141,11 +141,10 @@ class Batch:
                     **_where(line.location),
                 }
             )
-        line_ids: dict[IndicatorLine, int] = {}
+        first_line_id = self.next_line_id
+        self.next_line_id += len(evaluation.indicators)
         for line_no, line in enumerate(evaluation.indicators, start=1):
-            line_id = self.next_line_id
-            self.next_line_id += 1
-            line_ids.setdefault(line, line_id)
+            line_id = first_line_id + line_no - 1
             self.rows["indicator_lines"].append(
                 {
                     "line_id": line_id,
@@ -174,16 +173,20 @@ class Batch:
                     **_where(item.location),
                 }
             )
-        return evaluation_id, line_ids
+        return evaluation_id, tuple(range(first_line_id, self.next_line_id))
 
     def add_scores(
         self,
         evaluation_id: int,
         upload_id: int,
-        line_ids: dict[IndicatorLine, int],
+        line_ids: Sequence[int],
         result: EvaluationResult,
     ) -> None:
-        """One scoring run: the totals, every indicator's computed score and the run's findings."""
+        """One scoring run: the totals, every indicator's computed score and the run's findings.
+
+        `line_ids` are the evaluation's indicator line ids in line order; scores are matched to
+        them by position (hashing whole lines cost more than the rest of this method).
+        """
         funds = result.funds
         self.rows["scores"].append(
             {
@@ -204,10 +207,10 @@ class Batch:
                 "grade_computed": result.grade_computed,
             }
         )
-        for score in result.indicators:
+        for line_id, score in zip(line_ids, result.indicators, strict=True):
             self.rows["indicator_scores"].append(
                 {
-                    "line_id": line_ids[score.line],
+                    "line_id": line_id,
                     "rule_set": result.rule_set,
                     "data_version": self.data_version,
                     "score_computed": dec(score.score_computed),
@@ -217,7 +220,7 @@ class Batch:
                     "tier": score.tier,
                 }
             )
-        lines_at = lines_by_location(line_ids)
+        lines_at = lines_by_location(result.evaluation.indicators, line_ids)
         self.add_findings(result.findings, upload_id, evaluation_id, result.rule_set, lines_at)
 
     def add_findings(
@@ -247,12 +250,12 @@ class Batch:
 
 
 def lines_by_location(
-    line_ids: dict[IndicatorLine, int],
+    lines: Sequence[IndicatorLine], line_ids: Sequence[int]
 ) -> dict[tuple[str | None, int | None], int]:
     """Indicator line ids by (file, row), to tie a finding to the line it points at."""
     return {
         (line.location.file, line.location.row): line_id
-        for line, line_id in line_ids.items()
+        for line, line_id in zip(lines, line_ids, strict=True)
         if line.location is not None and line.location.row is not None
     }
 

@@ -39,6 +39,7 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "seed"
 SEED_USER = "seed"
 
 Progress = Callable[[float, str], None]
+Place = tuple[str | None, int | None]  # (file, row) a line or finding was read from
 __all__ = [
     "DEFAULT_DB",
     "IngestOutcome",
@@ -256,7 +257,7 @@ class Store:
         report(0.4, "正在写入数据…")
         batch = records.Batch(ids["data_version"], ids["evaluation_id"], ids["line_id"])
         versions_by_key: dict[EvaluationKey, int] = {}
-        owners: dict[tuple[str | None, int | None], tuple[int, dict]] = {}
+        owners: dict[Place, tuple[int, dict[Place, int]]] = {}  # evaluation id, line ids
         for own_and_others in prepared.runs:
             own = own_and_others[0]
             version = latest.get(own.key, 0) + 1
@@ -266,8 +267,9 @@ class Store:
             )
             for result in own_and_others:
                 batch.add_scores(evaluation_id, upload_id, line_ids, result)
+            lines_at = records.lines_by_location(own.evaluation.indicators, line_ids)
             for place in _places(own):
-                owners.setdefault(place, (evaluation_id, line_ids))
+                owners.setdefault(place, (evaluation_id, lines_at))
         _add_reading_findings(batch, assessment, upload_id, owners)
         self._insert_batch(cur, batch, report)
         return upload_id, versions_by_key
@@ -349,7 +351,7 @@ def _all_runs(own: EvaluationResult, shipped: Sequence[str]) -> tuple[Evaluation
     return (own, *(rescore(own.evaluation, name) for name in shipped if name != own.rule_set))
 
 
-def _places(result: EvaluationResult) -> Iterator[tuple[str | None, int | None]]:
+def _places(result: EvaluationResult) -> Iterator[Place]:
     """(file, row) of every line an evaluation was read from."""
     evaluation = result.evaluation
     for line in (*evaluation.funds, *evaluation.indicators, *evaluation.expenditures):
@@ -361,7 +363,7 @@ def _add_reading_findings(
     batch: records.Batch,
     assessment: Assessment,
     upload_id: int,
-    owners: dict[tuple[str | None, int | None], tuple[int, dict]],
+    owners: dict[Place, tuple[int, dict[Place, int]]],
 ) -> None:
     """Reading findings go with the evaluation whose row they point at, else with the upload."""
     for item in assessment.findings:
@@ -370,10 +372,8 @@ def _add_reading_findings(
         if owner is None:
             batch.add_findings([item], upload_id, None, None, {})
         else:
-            evaluation_id, line_ids = owner
-            batch.add_findings(
-                [item], upload_id, evaluation_id, None, records.lines_by_location(line_ids)
-            )
+            evaluation_id, lines_at = owner
+            batch.add_findings([item], upload_id, evaluation_id, None, lines_at)
 
 
 def _next_ids(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:

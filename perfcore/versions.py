@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from perfcore import records
-from perfcore.model import Evaluation, EvaluationKey, IndicatorLine
+from perfcore.model import Evaluation, EvaluationKey
 from perfcore.sqlfiles import one_row, query
 
 
@@ -34,7 +34,7 @@ class StoredEvaluation:
     evaluation_id: int
     upload_id: int
     evaluation: Evaluation
-    line_ids: dict[IndicatorLine, int]
+    line_ids: tuple[int, ...]  # of evaluation.indicators, in line order
 
 
 def history(
@@ -121,8 +121,6 @@ def stored_evaluations(cur: duckdb.DuckDBPyConnection) -> list[StoredEvaluation]
         evaluation = records.evaluation(
             row, funds.get(evaluation_id, []), lines, spending.get(evaluation_id, [])
         )
-        line_ids: dict[IndicatorLine, int] = {}
-        for line, stored in zip(evaluation.indicators, lines, strict=True):
-            line_ids.setdefault(line, stored["line_id"])
+        line_ids = tuple(stored["line_id"] for stored in lines)
         found.append(StoredEvaluation(evaluation_id, row["upload_id"], evaluation, line_ids))
     return found

@@ -105,7 +105,7 @@ def test_stored_evaluation_rebuilds_to_what_was_read(seeded_store: Store) -> Non
     [original] = assess(seed_files()).results
     [stored] = stored_evaluations(seeded_store.cursor())
     assert stored.evaluation == original.evaluation
-    assert sorted(stored.line_ids.values()) == list(range(1, 10))
+    assert sorted(stored.line_ids) == list(range(1, 10))
 
 
 def test_same_bytes_twice_changes_nothing(seeded_store: Store) -> None:
