@@ -99,7 +99,9 @@ class _Collected:
     findings: list[Finding] = field(default_factory=list)
 
     def draft(self, key: EvaluationKey, at: Location) -> _Draft:
-        draft = self.drafts.setdefault(key, _Draft(first_seen=at))
+        draft = self.drafts.get(key)
+        if draft is None:
+            draft = self.drafts[key] = _Draft(first_seen=at)
         if at.file:
             draft.files.add(at.file)
         return draft

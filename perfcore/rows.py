@@ -25,13 +25,15 @@ from perfcore.model import (
     IndicatorLine,
     Location,
 )
-from perfcore.values import ValueParseError, parse_amount_wan, parse_fraction, tidy_decimal
+from perfcore.values import ValueParseError, tidy_decimal
 
 # Uploads repeat the same few cell texts thousands of times (≥95%, 10, 产出指标, the key);
 # the parsers are pure, so a 50 MB file parses each distinct text once.
 is_not_given = lru_cache(maxsize=8192)(values.is_not_given)
 normalise_text = lru_cache(maxsize=8192)(values.normalise_text)
 parse_number = lru_cache(maxsize=8192)(values.parse_number)
+parse_amount_wan = lru_cache(maxsize=8192)(values.parse_amount_wan)
+parse_fraction = lru_cache(maxsize=8192)(values.parse_fraction)
 parse_value = lru_cache(maxsize=8192)(values.parse_value)
 split_target = lru_cache(maxsize=1024)(values.split_target)
 
@@ -69,6 +71,7 @@ class Row:
     findings: list[Finding] = field(default_factory=list)
     in_yuan: bool = False  # an amount was converted from 元
     traditional: bool = False  # a fixed name was written in traditional characters
+    _here: Location | None = field(default=None, repr=False, compare=False)
 
     def text(self, name: str) -> str:
         column = self.columns.index.get(name)
@@ -80,7 +83,12 @@ class Row:
         return not is_not_given(self.text(name))
 
     def location(self, name: str | None = None) -> Location:
-        header = self.columns.headers.get(name) if name else None
+        if name is None:
+            # Asked for several times per row (draft, line, duplicates); Location is frozen.
+            if self._here is None:
+                self._here = Location(self.columns.file, self.number, None)
+            return self._here
+        header = self.columns.headers.get(name)
         return Location(self.columns.file, self.number, header.printed if header else None)
 
     def error(self, code: str, name: str | None, message_zh: str, message_en: str) -> None:
@@ -140,6 +148,29 @@ _YEAR = re.compile(r"(\d{4})(?:年度?)?")
 
 def read_key(row: Row) -> EvaluationKey | None:
     """年度, 部门, 项目名称 of a row; each empty one is a KEY_MISSING error."""
+    key = _key_of(row.text("year"), row.text("department"), row.text("project"))
+    if key is None:
+        _key_problems(row)
+    return key
+
+
+@lru_cache(maxsize=8192)
+def _key_of(year: str, department: str, project: str) -> EvaluationKey | None:
+    """The key of three well-formed cells, else None. Every row of an evaluation repeats them."""
+    if is_not_given(year) or is_not_given(department) or is_not_given(project):
+        return None
+    match = _YEAR.fullmatch(_year_text(year))
+    if match is None:
+        return None
+    return EvaluationKey(int(match[1]), normalise_text(department), normalise_text(project))
+
+
+def _year_text(text: str) -> str:
+    return normalise_text(text).replace(" ", "")
+
+
+def _key_problems(row: Row) -> None:
+    """The findings for a row whose key `_key_of` refused: missing cells, else the year."""
     missing = [name for name in ("year", "department", "project") if not row.given(name)]
     for name in missing:
         row.error(
@@ -149,19 +180,13 @@ def read_key(row: Row) -> EvaluationKey | None:
             f"{name} is empty; year, department and project are required on every row",
         )
     if missing:
-        return None
-    year_text = normalise_text(row.text("year")).replace(" ", "")
-    match = _YEAR.fullmatch(year_text)
-    if match is None:
-        row.error(
-            "YEAR_INVALID",
-            "year",
-            f"年度「{year_text}」无法识别，应为四位数字，如 2022",
-            f"year {year_text!r} not understood; expected four digits such as 2022",
-        )
-        return None
-    return EvaluationKey(
-        int(match[1]), normalise_text(row.text("department")), normalise_text(row.text("project"))
+        return
+    year_text = _year_text(row.text("year"))
+    row.error(
+        "YEAR_INVALID",
+        "year",
+        f"年度「{year_text}」无法识别，应为四位数字，如 2022",
+        f"year {year_text!r} not understood; expected four digits such as 2022",
     )
 
 
