@@ -114,9 +114,16 @@ class Deadline:
     completion: Decimal | None = None
 
 
+# Longest first, so that 不低于 wins over 低于 and 及以上 over 以上.
+_BEFORE_LONGEST_FIRST = tuple(sorted(WORDS_BEFORE, key=len, reverse=True))
+_AFTER_LONGEST_FIRST = tuple(sorted(WORDS_AFTER, key=len, reverse=True))
+
+
 def operator_before(label: str) -> Operator | None:
     """The comparison word that ends `label` (不低于 in 「满意度不低于」), if any."""
-    for word in sorted(WORDS_BEFORE, key=len, reverse=True):
+    if not label.endswith(_BEFORE_LONGEST_FIRST):  # one C call answers most labels
+        return None
+    for word in _BEFORE_LONGEST_FIRST:
         if label.endswith(word):
             return WORDS_BEFORE[word]
     return None
@@ -124,7 +131,9 @@ def operator_before(label: str) -> Operator | None:
 
 def split_operator_after(text: str) -> tuple[str, Operator | None]:
     """`98%以上` → (`98%`, GE): the text without its trailing comparison word."""
-    for word in sorted(WORDS_AFTER, key=len, reverse=True):
+    if not text.endswith(_AFTER_LONGEST_FIRST):
+        return text, None
+    for word in _AFTER_LONGEST_FIRST:
         if text.endswith(word) and len(text) > len(word):
             return text[: -len(word)].rstrip(), WORDS_AFTER[word]
     return text, None
@@ -164,7 +173,7 @@ def is_deadline_phrase(text: str) -> bool:
 
 def is_trusted_unit(unit: str) -> bool:
     """Known units and short CJK ones (株, 场) are trusted; long or odd ones are a guess."""
-    if unit.endswith(tuple(WORDS_AFTER)):
+    if unit.endswith(_AFTER_LONGEST_FIRST):
         return False  # 0内内: a second comparison word, not a unit
     if unit.lower() in KNOWN_UNITS:
         return True
