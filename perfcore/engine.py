@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from perfcore.codes import finding
@@ -20,9 +21,11 @@ class Assessment:
     results: tuple[EvaluationResult, ...]
     findings: tuple[Finding, ...]  # reading findings, not tied to one evaluation
 
-    @property
+    @cached_property  # asked by every caller before storing; the findings never change
     def has_errors(self) -> bool:
-        return any(f.severity == "error" for _, f in self.all_findings())
+        return any(f.severity == "error" for f in self.findings) or any(
+            f.severity == "error" for result in self.results for f in result.findings
+        )
 
     def all_findings(self) -> list[tuple[EvaluationKey | None, Finding]]:
         rows: list[tuple[EvaluationKey | None, Finding]] = [(None, f) for f in self.findings]

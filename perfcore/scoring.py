@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from perfcore.codes import finding
 from perfcore.model import (
@@ -57,6 +58,7 @@ class Method:
     points_per_pp: Decimal | None = None
 
 
+@lru_cache(maxsize=256)  # a handful of distinct texts, met on every line of every rule set
 def parse_method(text: str | None) -> Method:
     if not text or not text.strip():
         return Method(None)
@@ -230,10 +232,15 @@ def _direction(line: IndicatorLine, rules: RuleSet, target_number: Decimal) -> s
         return "lower"
     if op is Operator.EQ:
         return "lower" if target_number == 0 else "equal"
-    text = line.name + line.level2
-    if any(word in text for word in rules.lower_is_better_words) or target_number == 0:
+    if target_number == 0 or _any_word(rules.lower_is_better_words).search(line.name + line.level2):
         return "lower"
     return "higher"
+
+
+@lru_cache(maxsize=32)
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern matching any of `words` (one per rule set), instead of a scan per line."""
+    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
 
 
 @dataclass
@@ -259,8 +266,13 @@ def _achieved_word(value: ParsedValue, rules: RuleSet) -> int | None:
     return best[1] if best else None
 
 
-def _quantitative(line: IndicatorLine, weight: Decimal, rules: RuleSet, method: Method) -> _Scored:
-    pair = to_comparable(line.target, line.actual)
+def _quantitative(
+    line: IndicatorLine,
+    weight: Decimal,
+    rules: RuleSet,
+    method: Method,
+    pair: tuple[Decimal, Decimal] | None,
+) -> _Scored:
     if pair is None:
         return _Scored(None, "unit_mismatch", "")
     a, b = pair
@@ -434,7 +446,8 @@ def score_indicator(line: IndicatorLine, rules: RuleSet) -> tuple[IndicatorScore
         else:
             scored = _kept(line, f"实际完成值为文字「{actual.raw}」，无法与数值目标比较")
     else:
-        scored = _quantitative(line, weight, rules, method)
+        pair = to_comparable(target, actual)
+        scored = _quantitative(line, weight, rules, method, pair)
         if scored.rule == "unit_mismatch":
             findings.append(
                 finding(
@@ -447,7 +460,7 @@ def score_indicator(line: IndicatorLine, rules: RuleSet) -> tuple[IndicatorScore
             )
             scored = _kept(line, "单位不同，无法比较")
         else:
-            findings.extend(_over_achievement(line, rules))
+            findings.extend(_over_achievement(line, rules, pair))
 
     findings.extend(_tier_findings(line, scored, weight, rules))
     return (
@@ -462,8 +475,9 @@ def score_indicator(line: IndicatorLine, rules: RuleSet) -> tuple[IndicatorScore
     )
 
 
-def _over_achievement(line: IndicatorLine, rules: RuleSet) -> list[Finding]:
-    pair = to_comparable(line.target, line.actual)
+def _over_achievement(
+    line: IndicatorLine, rules: RuleSet, pair: tuple[Decimal, Decimal] | None
+) -> list[Finding]:
     if pair is None or line.target.operator in (Operator.LE, Operator.LT):
         return []
     a, b = pair
