@@ -12,8 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-import zhconv
-
 
 class TableKind(StrEnum):
     EVALUATIONS = "evaluations"
@@ -152,6 +150,10 @@ class Header:
 
 def to_simplified(text: str) -> str:
     """Traditional → simplified Chinese, character by character (no regional word swaps)."""
+    # Imported here: zhconv pulls in pkg_resources (≈0.2 s), which CLI commands that read
+    # nothing should not pay for.
+    import zhconv
+
     return zhconv.convert(text, "zh-hans")
 
 
