@@ -161,13 +161,14 @@ def is_empty() -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _uploads(path: str, version: int) -> pd.DataFrame:
-    return queries.uploads(_open(path))
+def _uploads(path: str, version: int, allowed: tuple[str, ...] | None) -> pd.DataFrame:
+    return queries.uploads(_open(path), allowed)
 
 
 def uploads() -> pd.DataFrame:
+    """Upload history, only uploads that touched this user's departments."""
     s = store()
-    return _uploads(str(s.path), s.data_version())
+    return _uploads(str(s.path), s.data_version(), allowed_departments())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -154,8 +154,11 @@ def findings(store: Store, f: Filters) -> pd.DataFrame:
     return _with_titles(_frame(store, "findings", f.params()))
 
 
-def uploads(store: Store) -> pd.DataFrame:
-    return _frame(store, "uploads")
+def uploads(store: Store, allowed_departments: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Accepted uploads, newest first; with a department scope, only those that stored an
+    evaluation of an allowed department (None = all)."""
+    allowed = None if allowed_departments is None else list(allowed_departments)
+    return _frame(store, "uploads", {"allowed": allowed})
 
 
 def restorable_evaluations(

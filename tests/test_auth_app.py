@@ -235,6 +235,15 @@ def test_scoped_uploader_cannot_store_another_departments_tables(two_departments
         assert queries.evaluations(store, Filters(years=(2024,))).empty
 
 
+def test_scoped_uploader_sees_only_their_departments_uploads(two_departments: Path) -> None:
+    users = {**USERS, "up@example.cn": {"role": "uploader", "departments": [SEED_DEPT]}}
+    at = app(user=signed_in("up@example.cn"), secrets={"auth": OIDC, "users": users})
+    at.switch_page("views/upload.py").run()
+    assert not at.exception, at.exception
+    history = next(d.value for d in at.dataframe if "uploaded_by" in d.value.columns)
+    assert history["uploaded_by"].tolist() == ["seed"]
+
+
 # --- password mode and local mode -------------------------------------------------------------
 
 

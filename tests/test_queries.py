@@ -180,6 +180,16 @@ def test_uploads_and_filter_options(store: Store) -> None:
     assert options["grades"] == ["优", "良", "中", "差"]
 
 
+def test_upload_history_follows_the_department_scope(store: Store) -> None:
+    """A scoped uploader sees only uploads that stored one of their departments' evaluations."""
+    assert len(queries.uploads(store, None)) == 3
+    own = queries.uploads(store, (LOW.department,))
+    assert own["uploaded_by"].tolist() == ["tester", "tester"]
+    seed_only = queries.uploads(store, (SEED_DEPT,))
+    assert seed_only["uploaded_by"].tolist() == ["seed"]
+    assert queries.uploads(store, ()).empty
+
+
 def test_empty_store_gives_empty_frames(empty_store: Store) -> None:
     f = Filters()
     for query in (
