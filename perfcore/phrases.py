@@ -178,3 +178,24 @@ def is_trusted_unit(unit: str) -> bool:
     if unit.lower() in KNOWN_UNITS:
         return True
     return len(unit) <= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in unit)
+
+
+# Words that negate the phrase right after them (不及时, 未按时, 不能完成, 没有达到).
+NEGATIONS: tuple[str, ...] = (
+    "尚未",
+    "未能",
+    "不能",
+    "没能",
+    "没有",
+    "无法",
+    "不",
+    "未",
+    "没",
+    "无",
+    "非",
+)
+
+
+def negated_by(before: str) -> str:
+    """The negation word `before` ends with, or "" (the words are tried longest first)."""
+    return next((word for word in NEGATIONS if before.endswith(word)), "")

@@ -28,6 +28,7 @@ from perfcore.model import (
     ParsedValue,
     ValueKind,
 )
+from perfcore.phrases import negated_by
 from perfcore.rules import RuleSet, canonical_grade
 from perfcore.values import to_comparable
 
@@ -256,13 +257,27 @@ def _kept(line: IndicatorLine, why: str) -> _Scored:
 
 
 def _achieved_word(value: ParsedValue, rules: RuleSet) -> int | None:
-    """Index of the qualitative band whose words the value's text contains (most specific first)."""
+    """Index of the qualitative band whose words the value's text contains (most specific first).
+
+    A band word written negated (不及时, 未按时, 不能完成) places the value in the last band, not
+    in the word's own; on a tie in length the lower band wins, so 延期完成 is not 达成.
+    """
     text = value.text or value.raw or ""
-    best: tuple[int, int] | None = None  # (word length, band index)
+    last = len(rules.qualitative_bands) - 1
+    best: tuple[int, int] | None = None  # (matched length, band index)
     for index, band in enumerate(rules.qualitative_bands):
         for word in band.words:
-            if word in text and (best is None or len(word) > best[0]):
-                best = (len(word), index)
+            at = text.find(word)
+            while at >= 0:
+                negation = negated_by(text[:at])
+                found = (len(word) + len(negation), last if negation else index)
+                if (
+                    best is None
+                    or found[0] > best[0]
+                    or (found[0] == best[0] and found[1] > best[1])
+                ):
+                    best = found
+                at = text.find(word, at + 1)
     return best[1] if best else None
 
 

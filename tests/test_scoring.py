@@ -154,6 +154,31 @@ def test_qualitative_tiers(actual, reported, tier, out_of_tier):
     assert ("QUALITATIVE_OUT_OF_TIER" in {f.code for f in findings}) is out_of_tier
 
 
+@pytest.mark.parametrize(
+    ("actual", "tier"),
+    [
+        ("不及时", "未达成年度指标且效果较差"),
+        ("未按时完成", "未达成年度指标且效果较差"),
+        ("不能完成", "未达成年度指标且效果较差"),
+        ("部分不合规", "未达成年度指标且效果较差"),
+        ("延期完成", "未达成年度指标且效果较差"),
+        ("不完全达成", "部分达成年度指标并具有一定效果"),
+        ("基本完成", "部分达成年度指标并具有一定效果"),
+        ("非常及时", "达成年度指标"),
+        ("按时完成", "达成年度指标"),
+    ],
+)
+def test_negated_or_delayed_achievement_words_are_not_achieved(actual, tier):
+    score, _ = score_indicator(line("持续保证", actual, 20, 10, reason="说明"), NATIONAL)
+    assert score.tier == tier
+
+
+def test_a_negated_deadline_is_not_met():
+    ln = line("2022年底", "未按时", 5, 5, level2="时效指标")
+    score, _ = score_indicator(ln, NATIONAL)
+    assert score.rule != "deadline"
+
+
 def test_qualitative_bands_follow_the_rule_set():
     ln = line("效果明显", "部分达成", 10, 5, reason="说明")
     assert "QUALITATIVE_OUT_OF_TIER" in computed(ln, NATIONAL)[1]  # national partial: [6, 8)
