@@ -81,9 +81,8 @@ def _clear_filters() -> None:
     st.session_state[data.RULE_SET] = data.OWN_RULES
 
 
-def _report_unknown_link_values(offered: dict[str, list]) -> None:
-    raw = {key: st.query_params.get_all(key) for key in data.FILTER_KEYS}
-    unknown = data.unknown_link_values(raw, offered)
+def _report_unknown_link_values(requested: dict[str, list[str]], choices: dict[str, list]) -> None:
+    unknown = data.unknown_link_values(requested, choices)
     as_of = st.query_params.get(data.AS_OF)
     if as_of is not None and data.parse_as_of(as_of) is None:
         unknown[data.AS_OF] = [as_of]
@@ -99,7 +98,8 @@ def _report_unknown_link_values(offered: dict[str, list]) -> None:
         )
 
 
-def _sidebar_filters(offered: dict[str, list]) -> None:
+def _sidebar_filters(offered: dict[str, list], linked_projects: list[str]) -> dict[str, list]:
+    """The filter widgets; returns the choices each one offered, by its key (= URL parameter)."""
     rule_titles = dict(offered["rule_sets"])
     with st.sidebar:
         st.header("筛选", divider="gray")
@@ -115,13 +115,21 @@ def _sidebar_filters(offered: dict[str, list]) -> None:
             bind="query-params",
             placeholder="全部部门",
         )
-        st.multiselect(
-            "项目",
-            offered["projects"],
-            key=data.PROJECT,
-            bind="query-params",
-            placeholder="全部项目",
+        # Projects of the chosen years and departments only (a province has 10^5), plus the
+        # ones a link or the current selection names, so they stay selected.
+        projects, n_matching = data.project_options(
+            st.session_state.get(data.YEAR) or (),
+            st.session_state.get(data.DEPARTMENT) or (),
+            [*linked_projects, *(st.session_state.get(data.PROJECT) or ())],
         )
+        st.multiselect(
+            "项目", projects, key=data.PROJECT, bind="query-params", placeholder="全部项目"
+        )
+        if n_matching > data.PROJECT_OPTIONS_LIMIT:
+            st.caption(
+                f"共 {n_matching:,} 个项目，上面只列出按名称排序的前 "
+                f"{data.PROJECT_OPTIONS_LIMIT} 个；先选年度或部门可缩小范围。"
+            )
         st.pills(
             "复核等级",
             offered["grades"],
@@ -142,6 +150,13 @@ def _sidebar_filters(offered: dict[str, list]) -> None:
             "清除筛选", icon=":material/filter_alt_off:", on_click=_clear_filters, width="stretch"
         )
         _share_box(data.current_filters())
+    return {
+        data.YEAR: offered["years"],
+        data.DEPARTMENT: offered["departments"],
+        data.PROJECT: projects,
+        data.GRADE: offered["grades"],
+        data.RULE_SET: [data.OWN_RULES, *rule_titles],
+    }
 
 
 def _share_box(f: data.Filters) -> None:
@@ -163,8 +178,9 @@ page = st.navigation(
     [p for p in PAGES if access.can_upload or p.url_path != "upload"], position="top"
 )
 if not data.is_empty():
-    offered = data.options()
-    _report_unknown_link_values(offered)
-    _sidebar_filters(offered)
+    # Read before the widgets: a bound widget drops values it cannot offer from the URL.
+    requested = {key: st.query_params.get_all(key) for key in data.FILTER_KEYS}
+    choices = _sidebar_filters(data.options(), requested[data.PROJECT])
+    _report_unknown_link_values(requested, choices)
 st.title(page.title)
 errors.run_page(page)

@@ -34,6 +34,8 @@ AS_OF: Final = "asof"  # a free (unbound) parameter: pins a shared link to a dat
 FILTER_KEYS: Final = (YEAR, DEPARTMENT, PROJECT, GRADE, RULE_SET)
 OWN_RULES: Final = "各自规则"  # the rule-set choice meaning "each evaluation's own rule set"
 
+PROJECT_OPTIONS_LIMIT: Final = queries.PROJECT_OPTIONS_LIMIT
+
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "templates"
 
 
@@ -154,6 +156,36 @@ def options() -> dict[str, list]:
     return _options(str(s.path), s.data_version(), allowed_departments())
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _project_options(
+    path: str,
+    version: int,
+    years: tuple[int, ...],
+    departments: tuple[str, ...],
+    named: tuple[str, ...],
+    allowed: tuple[str, ...] | None,
+) -> tuple[list[str], int]:
+    return queries.project_options(
+        _open(path), years=years, departments=departments, named=named, allowed_departments=allowed
+    )
+
+
+def project_options(
+    years: Sequence[int], departments: Sequence[str], named: Sequence[str]
+) -> tuple[list[str], int]:
+    """(projects the 项目 filter lists, how many match the chosen years and departments): at
+    most `queries.PROJECT_OPTIONS_LIMIT`, plus the `named` ones that exist in this user's scope."""
+    s = store()
+    return _project_options(
+        str(s.path),
+        s.data_version(),
+        tuple(int(y) for y in years),
+        tuple(departments),
+        tuple(dict.fromkeys(named)),
+        allowed_departments(),
+    )
+
+
 def is_empty() -> bool:
     """True when no evaluation is stored at all (not merely none matching the filters)."""
     s = store()
@@ -253,7 +285,8 @@ def link(page: str, f: Filters) -> str:
 def unknown_link_values(
     raw: Mapping[str, Sequence[str]], offered: Mapping[str, Sequence[object]]
 ) -> dict[str, list[str]]:
-    """Values in a link that the sidebar cannot offer (streamlit drops them silently), per key."""
+    """Values in a link that the sidebar cannot offer (streamlit drops them silently), per key;
+    both mappings are keyed by the widget keys (= URL parameters)."""
     unknown: dict[str, list[str]] = {}
     for key, values in raw.items():
         allowed = {str(v) for v in offered.get(key, ())}

@@ -35,6 +35,7 @@ GRADES = ("优", "良", "中", "差")
 ALL_LEVEL2: Final = "%"  # `level2` patterns (SQL LIKE) of the indicator queries
 SATISFACTION: Final = "%满意度%"
 COST: Final = "%成本%"
+PROJECT_OPTIONS_LIMIT: Final = 100  # projects the 项目 filter lists before asking to narrow
 SORTS: Final = ("best", "worst", "lowest_rate", "widest_gap")  # orders of `evaluation_page`
 EXPORTS: Final = frozenset(
     {
@@ -104,9 +105,9 @@ def _with_titles(frame: pd.DataFrame) -> pd.DataFrame:
 def filter_options(
     store: Store, allowed_departments: tuple[str, ...] | None = None
 ) -> dict[str, list]:
-    """Choices for the filter widgets: years (newest first), departments, projects, rule sets
-    as (name, title) — shipped ones plus any others stored scores use — and grades. Years,
-    departments and projects come only from the allowed departments (None = all)."""
+    """Choices for the filter widgets: years (newest first), departments, rule sets as (name,
+    title) — shipped ones plus any others stored scores use — and grades. Years and departments
+    come only from the allowed departments (None = all); projects from `project_options`."""
     allowed = None if allowed_departments is None else list(allowed_departments)
     options = _frame(store, "filter_options", {"allowed": allowed}).iloc[0]
     shipped = [(info.name, info.title) for info in available_rule_sets()]
@@ -115,10 +116,39 @@ def filter_options(
     return {
         "years": [int(y) for y in options["years"]],
         "departments": list(options["departments"]),
-        "projects": list(options["projects"]),
         "rule_sets": shipped + [(name, name) for name in stored if name not in known],
         "grades": list(GRADES),
     }
+
+
+def project_options(
+    store: Store,
+    *,
+    years: tuple[int, ...] = (),
+    departments: tuple[str, ...] = (),
+    named: tuple[str, ...] = (),
+    allowed_departments: tuple[str, ...] | None = None,
+    limit: int = PROJECT_OPTIONS_LIMIT,
+) -> tuple[list[str], int]:
+    """(projects to offer, how many match) for the 项目 filter: the first `limit` projects of
+    the chosen years and departments (empty = all), then the `named` ones (a link's, the current
+    selection) that exist, wherever they are — a province has 10^5 projects, too many to send
+    to every browser on every rerun, but a link's project must stay selectable."""
+    allowed = None if allowed_departments is None else list(allowed_departments)
+    params = {
+        "years": [int(y) for y in years],
+        "departments": list(departments),
+        "allowed": allowed,
+        "limit": limit,
+    }
+    listed = _frame(store, "project_options", params)
+    n_matching = int(listed["n_matching"].iloc[0]) if len(listed) else 0
+    names = listed["project"].tolist()
+    if named:
+        found = _frame(store, "named_projects", {"names": list(named), "allowed": allowed})
+        known = set(names)
+        names += [p for p in found["project"] if p not in known]
+    return names, n_matching
 
 
 def evaluations(store: Store, f: Filters) -> pd.DataFrame:

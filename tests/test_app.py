@@ -119,7 +119,23 @@ def test_unknown_link_values_give_a_friendly_message(seeded_db):
     assert not at.exception
     warning = at.warning[0].value
     assert "1999" in warning and "不存在的部门" in warning and "abc" in warning
+    assert "2022" not in warning  # the known year is not reported
     assert at.multiselect(key="year").value == [2022]
+
+
+def test_a_link_of_known_values_gives_no_warning(seeded_db):
+    at = app(
+        {
+            "year": "2022",
+            "dept": "中共益阳市委组织部",
+            "project": "业务工作开展专项经费",
+            "grade": "优",
+            "rules": "hubei",
+        }
+    )
+    assert not at.exception
+    assert not [w.value for w in at.warning if "链接" in w.value]
+    assert at.multiselect(key="project").value == ["业务工作开展专项经费"]
 
 
 def test_a_filter_matching_nothing_says_so(seeded_db):

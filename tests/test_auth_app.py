@@ -96,7 +96,10 @@ def test_scope_limits_filter_options(store: Store) -> None:
     scoped = queries.filter_options(store, (OTHER_DEPT,))
     assert scoped["departments"] == [OTHER_DEPT] and scoped["years"] == [2022]
     nothing = queries.filter_options(store, ())
-    assert nothing["departments"] == [] and nothing["projects"] == [] and nothing["years"] == []
+    assert nothing["departments"] == [] and nothing["years"] == []
+    assert queries.project_options(store, allowed_departments=()) == ([], 0)
+    named = queries.project_options(store, named=("业务工作开展专项经费",), allowed_departments=())
+    assert named == ([], 0)  # a link cannot reveal a project outside the scope
 
 
 # --- the app ---------------------------------------------------------------------------------

@@ -175,9 +175,29 @@ def test_uploads_and_filter_options(store: Store) -> None:
     options = queries.filter_options(store)
     assert options["years"] == [2022, 2021]
     assert options["departments"] == sorted([SEED_DEPT, LOW.department])
-    assert len(options["projects"]) == 3
     assert [name for name, _ in options["rule_sets"]][:1] == ["national"]
     assert options["grades"] == ["优", "良", "中", "差"]
+
+
+def test_project_options_narrow_by_year_and_department_and_keep_named_ones(store: Store) -> None:
+    every, n_every = queries.project_options(store)
+    assert n_every == 3 and every == sorted(every) and len(every) == 3
+    assert queries.project_options(store, years=(2021,)) == (
+        sorted([LOW.project, OTHER.project]),
+        2,
+    )
+    seed_only, _ = queries.project_options(store, departments=(SEED_DEPT,))
+    assert LOW.project not in seed_only and len(seed_only) == 1
+    capped, n_capped = queries.project_options(store, limit=1)
+    assert len(capped) == 1 and n_capped == 3
+    kept, _ = queries.project_options(
+        store, departments=(SEED_DEPT,), named=(LOW.project, "不存在的项目"), limit=1
+    )
+    assert kept == [*seed_only, LOW.project]
+    scoped, _ = queries.project_options(
+        store, allowed_departments=(SEED_DEPT,), named=(LOW.project,)
+    )
+    assert scoped == seed_only
 
 
 def test_upload_history_follows_the_department_scope(store: Store) -> None:

@@ -302,6 +302,20 @@ def test_every_page_renders_for_one_project(big_app, store: Store, page) -> None
     big_app(page, {"project": project})
 
 
+def test_project_filter_lists_a_bounded_choice_and_keeps_a_linked_project(
+    big_app, store: Store
+) -> None:
+    projects = sorted(set(queries.evaluations(store, Filters())["project"]))
+    assert len(projects) > queries.PROJECT_OPTIONS_LIMIT  # the case this test is about
+    last = projects[-1]  # beyond the listed first PROJECT_OPTIONS_LIMIT
+    at = big_app("views/overview.py", {"project": last})
+    chooser = at.multiselect(key="project")
+    assert chooser.value == [last]
+    assert len(chooser.options) == queries.PROJECT_OPTIONS_LIMIT + 1
+    assert any(f"共 {len(projects):,} 个项目" in c for c in captions(at))
+    assert not [w for w in at.warning if "链接" in w.value], [w.value for w in at.warning]
+
+
 def test_overview_ranks_a_bounded_page(big_app) -> None:
     at = big_app("views/overview.py")
     assert captions(at)[0].startswith(f"{N_EVALUATIONS} 个评价 · 3 个部门")  # counts stay ints
