@@ -181,11 +181,14 @@ class Batch:
         upload_id: int,
         line_ids: Sequence[int],
         result: EvaluationResult,
+        lines_at: dict[tuple[str | None, int | None], int] | None = None,
     ) -> None:
         """One scoring run: the totals, every indicator's computed score and the run's findings.
 
         `line_ids` are the evaluation's indicator line ids in line order; scores are matched to
         them by position (hashing whole lines cost more than the rest of this method).
+        `lines_at` is `lines_by_location` of the evaluation, when the caller already has it (it
+        is the same for every run of one evaluation).
         """
         funds = result.funds
         self.rows["scores"].append(
@@ -220,7 +223,8 @@ class Batch:
                     "tier": score.tier,
                 }
             )
-        lines_at = lines_by_location(result.evaluation.indicators, line_ids)
+        if lines_at is None:
+            lines_at = lines_by_location(result.evaluation.indicators, line_ids)
         self.add_findings(result.findings, upload_id, evaluation_id, result.rule_set, lines_at)
 
     def add_findings(

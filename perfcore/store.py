@@ -265,9 +265,9 @@ class Store:
             evaluation_id, line_ids = batch.add_evaluation(
                 own, upload_id=upload_id, version=version, created_at=now, created_by=uploaded_by
             )
-            for result in own_and_others:
-                batch.add_scores(evaluation_id, upload_id, line_ids, result)
             lines_at = records.lines_by_location(own.evaluation.indicators, line_ids)
+            for result in own_and_others:
+                batch.add_scores(evaluation_id, upload_id, line_ids, result, lines_at)
             for place in _places(own):
                 owners.setdefault(place, (evaluation_id, lines_at))
         _add_reading_findings(batch, assessment, upload_id, owners)
