@@ -78,12 +78,14 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
 
 
 @contextmanager
-def serve(db: Path, log: Path, timeout: float = 120) -> Iterator[Server]:
-    """Serve the dashboard on the store file `db`; logs go to `log`."""
+def serve(
+    db: Path, log: Path, timeout: float = 120, script: str = "dashboard/app.py"
+) -> Iterator[Server]:
+    """Serve the dashboard (or another `script`) on the store file `db`; logs go to `log`."""
     port = _free_port()
     env = {**os.environ, "PERF_DB": str(db)}
     command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",

@@ -51,6 +51,17 @@ def _visit(browser, url: str) -> tuple[float, float, bool]:
         context.close()
 
 
+def floor_paint(url: str, visits: int) -> float:
+    """Median first paint of `bench/floor_app.py` (one metric) served at `url`: what Streamlit's
+    own page load costs in this browser on this machine, before any of our code."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            return statistics.median(_visit(browser, url)[0] for _ in range(visits))
+        finally:
+            browser.close()
+
+
 def first_paint(url: str, warm_visits: int) -> dict[str, dict[str, float]]:
     """{page: {cold_first_paint_s, cold_settled_s, first_paint_s, settled_s, page_errors}}
     (warm = median of `warm_visits`; page_errors = visits that showed an exception)."""

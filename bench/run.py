@@ -29,7 +29,7 @@ from typing import Any
 
 from bench import throughput
 from bench.appserver import serve
-from bench.browser import first_paint
+from bench.browser import first_paint, floor_paint
 from bench.generate import generate
 from bench.ws_client import concurrent_viewers
 
@@ -40,6 +40,7 @@ LARGE = 100_000
 SLOW_BUDGET_S = 300  # stop repeating a slow measure after this much time spent on it
 SCORE_SAMPLE = 10_000  # assess / scoring alone are timed on at most this many evaluations
 VIEWERS = (10, 50)
+FLOOR_APP = "bench/floor_app.py"
 RERUNS_PER_VIEWER = 4
 PACKAGES = ("streamlit", "duckdb", "pandas", "plotly", "playwright", "websockets", "psutil")
 
@@ -179,6 +180,14 @@ def run(
     """Measure each size and merge it into `out` (sizes measured before are kept)."""
     results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"sizes": {}}
     results.update(_environment(repeat))
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-floor-", dir=work) as scratch,
+        serve(
+            Path(scratch) / "unused.duckdb", Path(scratch) / "floor.log", script=FLOOR_APP
+        ) as server,
+    ):
+        results["streamlit_floor_paint_s"] = floor_paint(server.url, max(3, repeat))
+    log(f"Streamlit's own first paint (one metric): {results['streamlit_floor_paint_s']:.2f} s")
     for n in sizes:
         log(f"N = {n}")
         with tempfile.TemporaryDirectory(prefix=f"bench-{n}-", dir=work) as scratch:
@@ -311,6 +320,13 @@ def markdown(results: dict[str, Any]) -> str:
     table = [dict(_rows(sizes[n])) for n in names]
     for label in table[0]:
         lines.append(f"| {label} | " + " | ".join(t.get(label, "—") for t in table) + " |")
+    floor = results.get("streamlit_floor_paint_s")
+    if floor is not None:
+        lines += [
+            "",
+            f"First paint of a one-metric Streamlit page (`bench/floor_app.py`) in the same "
+            f"browser on the same machine: {_s(floor)} — Streamlit's own floor.",
+        ]
     largest = names[-1]
     lines += ["", f"Targets at N = {int(largest):,}:", *_target_lines(sizes[largest])]
     return "\n".join(lines)

@@ -155,3 +155,4 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     assert size["app_peak_rss_bytes"] > 0 and size["db_bytes"] > 0
     table = markdown(results)
     assert "N = 20" in table and "3 viewers" in table and "Targets at N = 20" in table
+    assert results["streamlit_floor_paint_s"] > 0 and "Streamlit's own floor" in table
