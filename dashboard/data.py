@@ -22,6 +22,7 @@ from dashboard import login
 from perfcore import engine, queries
 from perfcore.model import EvaluationKey, UploadFile
 from perfcore.queries import Filters
+from perfcore.rules import available_rule_sets
 from perfcore.store import IngestOutcome, Store, db_path, open_store
 
 # Widget keys of the global filters; each key is also its URL query parameter.
@@ -317,11 +318,31 @@ def restore(key: EvaluationKey, version: int, restored_by: str) -> int:
     return store().restore(key, version, restored_by=restored_by)
 
 
+def shipped_rule_sets() -> dict[str, str]:
+    """Rule sets a recompute can use (shipped with perfcore), name → title."""
+    return {info.name: info.title for info in available_rule_sets()}
+
+
+def recompute(
+    rule_set: str, requested_by: str, progress: Callable[[float, str], None] | None = None
+) -> int:
+    """Rescore every stored evaluation version under `rule_set` (a new data version)."""
+    return store().recompute(rule_set, progress, requested_by=requested_by)
+
+
 def templates() -> list[Path]:
     """The upload templates shipped in data/templates/, whatever is there."""
     if not TEMPLATES_DIR.is_dir():
         return []
     return sorted(p for p in TEMPLATES_DIR.iterdir() if p.suffix in {".csv", ".xlsx"})
+
+
+def current_admin() -> str:
+    """Who asks for a recompute, which changes every evaluation's scores: admins only."""
+    access = login.current_access()
+    if access is None or not access.is_admin:
+        raise PermissionError("只有管理员可以重新复核全部评价 (admin role required)")
+    return access.user
 
 
 def current_user() -> str:

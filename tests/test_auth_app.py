@@ -247,6 +247,35 @@ def test_scoped_uploader_sees_only_their_departments_uploads(two_departments: Pa
     assert history["uploaded_by"].tolist() == ["seed"]
 
 
+def test_admin_recomputes_every_evaluation_with_progress(two_departments: Path) -> None:
+    users = {**USERS, "boss@example.cn": {"role": "admin"}}
+    at = app(user=signed_in("boss@example.cn"), secrets={"auth": OIDC, "users": users})
+    at.switch_page("views/upload.py").run()
+    with open_store(two_departments) as store:
+        before = store.data_version()
+    at.selectbox(key="recompute_rule_set").select("hunan").run()
+    at.button(key="recompute_confirm").click().run()
+    assert not at.exception, at.exception
+    assert any("已按规则 hunan 重新复核 2 个评价版本" in s.value for s in at.success)
+    with open_store(two_departments) as store:
+        assert store.data_version() == before + 1
+        audit = (
+            store.cursor()
+            .execute(
+                "SELECT action, actor, rule_set FROM audit_log ORDER BY data_version DESC LIMIT 1"
+            )
+            .fetchone()
+        )
+    assert audit == ("recompute", "boss@example.cn", "hunan")
+
+
+def test_uploader_gets_no_recompute_button(two_departments: Path) -> None:
+    at = app(user=signed_in("up@example.cn"))
+    at.switch_page("views/upload.py").run()
+    assert not at.exception, at.exception
+    assert not [b for b in at.button if b.key == "recompute_confirm"]
+
+
 # --- password mode and local mode -------------------------------------------------------------
 
 

@@ -116,6 +116,19 @@ def _store(files: list[UploadFile]) -> None:
     st.rerun()  # the sidebar filters and every page see the new data version
 
 
+def _recompute(rule_set: str) -> None:
+    with st.status("正在重新复核…", expanded=True) as status:
+        bar = st.progress(0.0, text="准备中…")
+
+        def report(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=fmt.md_escape(message))
+
+        count = data.recompute(rule_set, data.current_admin(), progress=report)
+        status.update(label="复核完成", state="complete")
+    state.upload_notice = ("success", f"已按规则 {rule_set} 重新复核 {count} 个评价版本。")
+    st.rerun()
+
+
 notice = state.upload_notice
 if notice:
     kind, text = notice
@@ -245,6 +258,24 @@ with st.container(border=True):
 
 if data.is_empty():
     st.stop()
+
+if access.is_admin:
+    with st.container(border=True):
+        st.markdown("**按规则重新复核**（管理员）")
+        st.caption(
+            "评分规则文件更新后，按所选规则重新复核全部已保存的评价版本；原有得分保留，"
+            "新得分作为新的数据版本保存。"
+        )
+        rule_sets = data.shipped_rule_sets()
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            chosen_rules = st.selectbox(
+                "评分规则",
+                list(rule_sets),
+                format_func=lambda name: rule_sets[name],
+                key="recompute_rule_set",
+            )
+            if st.button("重新复核", icon=":material/calculate:", key="recompute_confirm"):
+                _recompute(chosen_rules)
 
 with st.container(border=True):
     st.markdown("**上传历史**")
