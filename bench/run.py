@@ -150,14 +150,19 @@ def run_size(
         result["app_peak_rss_bytes"] = server.rss.peak
     result["load_average"] = {"start": load_start, "end": list(os.getloadavg())}
     result["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    result["commit"] = _commit()
     result["total_s"] = time.perf_counter() - started
     return result
 
 
-def _environment(repeat: int) -> dict[str, Any]:
-    commit = subprocess.run(
+def _commit() -> str:
+    return subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
+
+
+def _environment(repeat: int) -> dict[str, Any]:
+    commit = _commit()
     return {
         "date": datetime.now(UTC).date().isoformat(),
         "cores": os.cpu_count(),
@@ -187,6 +192,9 @@ def run(
         ) as server,
     ):
         results["streamlit_floor_paint_s"] = floor_paint(server.url, max(3, repeat))
+        results["streamlit_floor_viewers"] = concurrent_viewers(
+            server.url, max(viewers), pages=("",), reruns=RERUNS_PER_VIEWER
+        ).summary()
     log(f"Streamlit's own first paint (one metric): {results['streamlit_floor_paint_s']:.2f} s")
     for n in sizes:
         log(f"N = {n}")
@@ -257,6 +265,9 @@ def _rows(size: dict) -> list[tuple[str, str]]:
             )
         )
     rows.append(("load average at start (1 min)", f"{size['load_average']['start'][0]:.1f}"))
+    rows.append(
+        ("measured at (UTC) · commit", f"{size['measured_at'][:16]} · {size.get('commit', '—')}")
+    )
     return rows
 
 
@@ -327,6 +338,12 @@ def markdown(results: dict[str, Any]) -> str:
             f"First paint of a one-metric Streamlit page (`bench/floor_app.py`) in the same "
             f"browser on the same machine: {_s(floor)} — Streamlit's own floor.",
         ]
+    crowd = results.get("streamlit_floor_viewers")
+    if crowd is not None:
+        lines.append(
+            f"{crowd['viewers']} viewers rerunning that one-metric page at once: median / p95 "
+            f"{_s(crowd['median_s'])} / {_s(crowd['p95_s'])} per rerun, {crowd['errors']} errors."
+        )
     largest = names[-1]
     lines += ["", f"Targets at N = {int(largest):,}:", *_target_lines(sizes[largest])]
     return "\n".join(lines)

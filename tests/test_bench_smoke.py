@@ -156,3 +156,5 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     table = markdown(results)
     assert "N = 20" in table and "3 viewers" in table and "Targets at N = 20" in table
     assert results["streamlit_floor_paint_s"] > 0 and "Streamlit's own floor" in table
+    assert results["streamlit_floor_viewers"]["reruns"] == 3 * RERUNS_PER_VIEWER
+    assert results["streamlit_floor_viewers"]["errors"] == 0
