@@ -9,7 +9,7 @@ written only when the download button is clicked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Final
 
@@ -213,6 +213,19 @@ def csv_button(
     )
 
 
-def chart(figure: object, alt: str) -> None:
-    """A plotly figure at full width, without plotly's logo in the mode bar."""
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(name: str, _builder: Callable[..., object], args: tuple, kwargs: tuple) -> object:
+    # `name` stands for the builder in the cache key (Streamlit does not hash functions).
+    return _builder(*args, **dict(kwargs))
+
+
+def chart(alt: str, builder: Callable[..., object], *args: object, **kwargs: object) -> None:
+    """The plotly figure `builder(*args, **kwargs)` at full width, without plotly's logo.
+
+    Built once per distinct input and kept (a rerun with the same data, in any session, reuses
+    it: building a figure costs more than the rest of a warm rerun). Sharing is safe: the key
+    is the data itself, and st.plotly_chart serialises a copy, never changing the figure.
+    """
+    key = f"{builder.__module__}.{builder.__qualname__}"
+    figure = _figure(key, builder, args, tuple(sorted(kwargs.items())))
     st.plotly_chart(figure, width="stretch", config={"displaylogo": False}, alt=alt)

@@ -60,13 +60,14 @@ with st.grid(2, min_column_width=420, gap="medium"):
             st.info("没有可用的预算数据，无法绘制预算桥。", icon=":material/info:")
         else:
             common.chart(
-                charts.budget_bridge(by_source),
                 "预算桥：上年结转、年初预算、年中追加、全年预算与执行",
+                charts.budget_bridge,
+                by_source,
             )
         st.caption("上年结转 + 年初预算 + 年中追加 = 全年预算；全年预算 − 未执行 = 全年执行。")
     with st.container(border=True):
         lowest = data.evaluation_page(f, "lowest_rate", MAX_BARS)
-        common.chart(charts.execution_rates(lowest), "各评价执行率：对全年预算与对年初预算")
+        common.chart("各评价执行率：对全年预算与对年初预算", charts.execution_rates, lowest)
         if n_evaluations > MAX_BARS:
             st.caption(f"共 {n_evaluations:,} 个评价，图中为执行率最低的 {MAX_BARS} 个。")
 
@@ -76,7 +77,7 @@ with st.container(border=True):
         st.markdown("**支出明细**")
         st.info("所选评价没有上传支出明细表。", icon=":material/info:")
     else:
-        common.chart(charts.spending_items(items, top=TOP_ITEMS), "支出明细，按全年执行数排序")
+        common.chart("支出明细，按全年执行数排序", charts.spending_items, items, top=TOP_ITEMS)
 
 with st.container(border=True):
     st.markdown("**分资金来源**")

@@ -37,14 +37,16 @@ with st.grid(4, min_column_width=200, gap="small"):
 with st.container(border=True):
     if several:
         common.chart(
-            charts.indicator_tree(data.indicator_levels(f)),
             "指标结构旭日图（一级、二级指标合计）：面积为分值，颜色为复核得分率",
+            charts.indicator_tree,
+            data.indicator_levels(f),
         )
         st.caption("多个评价时按一级、二级指标合计；只选一个评价可看到每个三级指标。")
     else:
         common.chart(
-            charts.indicator_tree(data.indicator_lines(f)),
             "指标结构旭日图：面积为分值，颜色为复核得分率",
+            charts.indicator_tree,
+            data.indicator_lines(f),
         )
 
 with st.container(border=True):

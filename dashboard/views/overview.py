@@ -252,12 +252,12 @@ else:
     with st.grid(2, min_column_width=420, gap="medium"):
         with st.container(border=True):
             counts = data.grade_counts(f, by, MAX_GROUPS).rename(columns={"label": by})
-            common.chart(charts.grade_distribution(counts, by=by), "复核等级分布")
+            common.chart("复核等级分布", charts.grade_distribution, counts, by=by)
             if groups > MAX_GROUPS:
                 st.caption(f"共 {groups:,} 个{noun}，图中为平均复核得分最低的 {MAX_GROUPS} 个。")
         with st.container(border=True):
             gaps = data.evaluation_page(f, "widest_gap", MAX_GAPS)
-            common.chart(charts.score_gaps(gaps), "各评价自评得分与复核得分对照")
+            common.chart("各评价自评得分与复核得分对照", charts.score_gaps, gaps)
             if summary["n_evaluations"] > MAX_GAPS:
                 st.caption(
                     f"共 {summary['n_evaluations']:,} 个评价，图中为自评与复核相差最大的 "

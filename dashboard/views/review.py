@@ -66,7 +66,7 @@ with st.container(border=True):
             )
         st.write("\n\n".join(words))
     gaps = data.evaluation_page(f, "widest_gap", MAX_GAPS)
-    common.chart(charts.score_gaps(gaps), "各评价自评得分与复核得分对照")
+    common.chart("各评价自评得分与复核得分对照", charts.score_gaps, gaps)
     if summary["n_evaluations"] > MAX_GAPS:
         st.caption(
             f"共 {summary['n_evaluations']:,} 个评价，图中为自评与复核相差最大的 {MAX_GAPS} 个。"
@@ -88,7 +88,7 @@ if groups.empty:
     st.stop()
 
 with st.container(border=True):
-    common.chart(charts.findings_by_code(groups), "问题分布，按类型与严重程度")
+    common.chart("问题分布，按类型与严重程度", charts.findings_by_code, groups)
 
 
 def _evaluation_link(year: object, department: str, project: str) -> str | None:

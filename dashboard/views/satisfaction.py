@@ -48,10 +48,10 @@ def _spread(title: str, level2: str, n_numeric: int, page: pd.DataFrame) -> None
             if len(page) < common.PAGE_ROWS
             else data.indicator_page(f, limit=MAX_POINTS, level2=level2, numeric_only=True)
         )
-        common.chart(charts.achievement_spread(points, chart_title), alt)
+        common.chart(alt, charts.achievement_spread, points, chart_title)
         return
     stats = data.achievement_quartiles(f, level2, MAX_NAMES)
-    common.chart(charts.achievement_boxes(stats, chart_title), alt)
+    common.chart(alt, charts.achievement_boxes, stats, chart_title)
     st.caption(
         f"共 {n_numeric:,} 项，按年度与指标名称画出四分位箱线（最常见的 {MAX_NAMES} 个名称）。"
     )
@@ -83,8 +83,7 @@ for column, (title, chart_title, level2, export, empty_text) in zip(columns, sec
             st.caption("这些指标的目标或完成值不是数字，无法作图，见下表。")
         else:
             common.chart(
-                charts.target_bullets(_bullets(level2, page), chart_title, MAX_BULLETS),
-                chart_title,
+                chart_title, charts.target_bullets, _bullets(level2, page), chart_title, MAX_BULLETS
             )
             skipped = int(counts["n_lines"]) - min(n_numeric, MAX_BULLETS)
             if skipped > 0:
