@@ -4,6 +4,7 @@ confirm to store; upload history, restore of an earlier version, template downlo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -84,14 +85,19 @@ def _scores_table(assessment: Assessment) -> pd.DataFrame:
     )
 
 
+def _progress_bar() -> Callable[[float, str], None]:
+    """A progress bar and the callback that moves it (what ingest and recompute report to)."""
+    bar = st.progress(0.0, text="准备中…")
+
+    def report(fraction: float, message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=fmt.md_escape(message))
+
+    return report
+
+
 def _store(files: list[UploadFile]) -> None:
     with st.status("正在保存…", expanded=True) as status:
-        bar = st.progress(0.0, text="准备中…")
-
-        def report(fraction: float, message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=fmt.md_escape(message))
-
-        outcome = data.ingest(files, data.current_user(), progress=report)
+        outcome = data.ingest(files, data.current_user(), progress=_progress_bar())
         if outcome.status == "stored":
             status.update(label="已保存", state="complete")
             versions = "；".join(f"{k.label()}（第 {v} 版）" for k, v in outcome.versions.items())
@@ -118,12 +124,7 @@ def _store(files: list[UploadFile]) -> None:
 
 def _recompute(rule_set: str) -> None:
     with st.status("正在重新复核…", expanded=True) as status:
-        bar = st.progress(0.0, text="准备中…")
-
-        def report(fraction: float, message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=fmt.md_escape(message))
-
-        count = data.recompute(rule_set, data.current_admin(), progress=report)
+        count = data.recompute(rule_set, data.current_admin(), progress=_progress_bar())
         status.update(label="复核完成", state="complete")
     state.upload_notice = ("success", f"已按规则 {rule_set} 重新复核 {count} 个评价版本。")
     st.rerun()
