@@ -4,6 +4,11 @@ DuckDB lets one process at a time open a file read-write and refuses the others 
 ("Could not set lock"). A second writer (a CLI ingest while another runs) should wait a
 little rather than fail, but never hang: after PERF_DB_LOCK_TIMEOUT seconds (default 10) it
 gets `StoreBusy`, and the file is untouched.
+
+DuckDB's own default memory limit is 80 % of the machine's RAM, and its buffer pool keeps what
+it has read until that limit: a dashboard over a 10^5-evaluation store grew past 1.7 GB. The
+limit is PERF_DB_MEMORY_LIMIT (default 512MB, any DuckDB size such as 2GB); beyond it DuckDB
+evicts cached pages and spills large intermediates to disk instead of growing.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 DEFAULT_LOCK_TIMEOUT = 10.0
+DEFAULT_MEMORY_LIMIT = "512MB"
 _RETRY_PAUSE = 0.1
 
 
@@ -34,13 +40,18 @@ def lock_timeout() -> float:
     return float(raw) if raw.strip() else DEFAULT_LOCK_TIMEOUT
 
 
+def memory_limit() -> str:
+    return os.environ.get("PERF_DB_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT
+
+
 def connect(path: Path, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
     """A read-write connection to `path`, retrying while another process holds the lock."""
     limit = lock_timeout() if timeout is None else timeout
+    config = {"memory_limit": memory_limit()}
     started = time.monotonic()
     while True:
         try:
-            return duckdb.connect(str(path))
+            return duckdb.connect(str(path), config=config)
         except duckdb.IOException as exc:
             if "Could not set lock" not in str(exc):
                 raise

@@ -223,3 +223,19 @@ def test_empty_store_is_migrated_and_empty(empty_store: Store) -> None:
     assert counts.pop("schema_version") >= 2
     assert set(counts.values()) == {0}
     assert empty_store.data_version() == 0
+
+
+def test_duckdb_memory_is_bounded_by_a_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's default (80 % of RAM) would let the app's buffer pool grow past 1 GB."""
+
+    def limit_of(store: Store) -> str:
+        return store.cursor().execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    monkeypatch.delenv("PERF_DB_MEMORY_LIMIT", raising=False)
+    with open_store(tmp_path / "default.duckdb", seed=False) as store:
+        assert limit_of(store) == "488.2 MiB"  # 512MB
+    monkeypatch.setenv("PERF_DB_MEMORY_LIMIT", "2GB")
+    with open_store(tmp_path / "custom.duckdb", seed=False) as store:
+        assert limit_of(store) == "1.8 GiB"
