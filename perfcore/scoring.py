@@ -478,12 +478,18 @@ def score_indicator(line: IndicatorLine, rules: RuleSet) -> tuple[IndicatorScore
             findings.extend(_over_achievement(line, rules, pair))
 
     findings.extend(_tier_findings(line, scored, weight, rules))
+    score, explanation = scored.score, scored.explanation
+    if score is not None and score > weight:
+        # Rules that keep the reported score (qualitative, not comparable) must not keep more
+        # than the row is worth: SCORE_ABOVE_WEIGHT reports it, the computed score stops here.
+        score = weight
+        explanation += f"自评得分超过分值，复核得分以分值 {fmt(weight)} 分为上限。"
     return (
         IndicatorScore(
             line=line,
-            score_computed=scored.score,
+            score_computed=score,
             rule=scored.rule,
-            explanation=scored.explanation,
+            explanation=explanation,
             tier=scored.tier,
         ),
         findings,

@@ -337,6 +337,24 @@ def test_score_is_never_negative_nor_above_weight(op, a, b, unit, w, rules):
     assert 0 <= score.score_computed <= w
 
 
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [("持续保证", "持续保证"), ("", "100%"), ("根据工作需要", "582人"), ("≥90%", "95户")],
+)
+def test_a_kept_reported_score_never_exceeds_the_weight(target, actual):
+    """Rules that keep the self-given score (qualitative, blank, unknown tier, other unit) still
+    cap it at the weight: a row worth 10 never computes 12, and totals never pass 100."""
+    score, _ = score_indicator(line(target, actual, 10, 12, reason="说明"), NATIONAL)
+    assert score.score_computed == Decimal(10)
+    assert "以分值 10 分为上限" in score.explanation
+
+
+@given(operators, amounts, amounts, units, weights, amounts)
+def test_computed_score_stays_within_weight_whatever_was_reported(op, a, b, unit, w, reported):
+    score, _ = score_indicator(line(f"{op}{a}{unit}", f"{b}{unit}", w, reported), NATIONAL)
+    assert score.score_computed is None or 0 <= score.score_computed <= w
+
+
 @given(amounts.filter(lambda a: a > 0), amounts, amounts, weights)
 def test_raising_actual_never_lowers_a_higher_is_better_score(a, b1, b2, w):
     low, high = sorted([b1, b2])
