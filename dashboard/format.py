@@ -66,6 +66,21 @@ def wan(value: object, *, unit: bool = True) -> str:
     return f"{text} 万元" if unit else text
 
 
+YI_FROM_WAN = 100_000  # from 10 亿元 on, a card shows 亿元: `9,751,423.50 万元` does not fit
+
+
+def card_money(value: object, *, signed: bool = False) -> str:
+    """Money for a metric card: 万元 with two decimals, or 亿元 with two decimals from 10 亿元
+    on, as finance reports write large sums: `261.46 万元`, `975.14 亿元`, `+11.42 亿元`."""
+    number = as_float(value)
+    if number is None:
+        return MISSING
+    sign = "+" if signed else ""
+    if abs(number) >= YI_FROM_WAN:
+        return f"{rounded(value / 10_000):{sign},.2f} 亿元"  # type: ignore[operator]
+    return f"{rounded(value):{sign},.2f} 万元"
+
+
 def quantity(value: object, unit: str | None) -> str:
     """An indicator value with its own unit as written: `1,756 元`, `99.85%`, `6 次`."""
     number = as_float(value)

@@ -95,3 +95,18 @@ def test_rule_label():
     assert fmt.rule_label("kept_reported") == "无法复核，保留自评"
     assert fmt.rule_label("new_rule") == "new_rule"
     assert fmt.rule_label(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("value", "signed", "expected"),
+    [
+        (Decimal("261.46"), False, "261.46 万元"),
+        (Decimal("99999.994"), False, "99,999.99 万元"),
+        (Decimal("9751423.50"), False, "975.14 亿元"),
+        (-114181.97, True, "-11.42 亿元"),
+        (Decimal("1234.5"), True, "+1,234.50 万元"),
+        (None, False, fmt.MISSING),
+    ],
+)
+def test_card_money_switches_to_yi_for_sums_that_would_not_fit(value, signed, expected):
+    assert fmt.card_money(value, signed=signed) == expected

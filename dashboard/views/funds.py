@@ -22,7 +22,13 @@ initial = fmt.as_float(summary["initial_budget"])
 by_source = data.funds_by_source(f)
 
 with st.grid(4, min_column_width=200, gap="small"):
-    st.metric("全年执行数", fmt.wan(executed), border=True, height="stretch")
+    st.metric(
+        "全年执行数",
+        fmt.card_money(executed),
+        border=True,
+        height="stretch",
+        help=f"精确值：{fmt.wan(executed)}",
+    )
     st.metric(
         "执行率（对全年预算）",
         fmt.pct(executed / annual if annual and executed is not None else None),

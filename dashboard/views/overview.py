@@ -48,6 +48,8 @@ def _delta(key: str, now: dict, before: dict | None, unit: str) -> str | int | N
         unit = "个百分点"
     if abs(change) < 0.005:
         return 0
+    if unit == "万元":
+        return fmt.card_money(change, signed=True)
     return f"{change:+,.2f} {unit}"
 
 
@@ -69,12 +71,14 @@ elif summary["first_year"] != latest or current["n_evaluations"] < summary["n_ev
     st.caption(f"指标卡为 {latest} 年数据。")
 
 with st.grid(3, min_column_width=220, gap="small"):
-    st.metric(
-        "全年预算", fmt.wan(now["annual"]), _delta("annual", now, before, "万元"), border=True
-    )
-    st.metric(
-        "全年执行数", fmt.wan(now["executed"]), _delta("executed", now, before, "万元"), border=True
-    )
+    for key, label in (("annual", "全年预算"), ("executed", "全年执行数")):
+        st.metric(
+            label,
+            fmt.card_money(now[key]),
+            _delta(key, now, before, "万元"),
+            border=True,
+            help=f"精确值：{fmt.wan(now[key])}",
+        )
     st.metric("执行率", fmt.pct(now["rate"]), _delta("rate", now, before, "%"), border=True)
     st.metric(
         f"自评得分{scores_label}",
