@@ -101,9 +101,10 @@ def pct(rate: object, digits: int = 2) -> str:
 
 
 def score(value: object) -> str:
-    """A score with two decimals (97.13), as the tables print them."""
+    """A score with two decimals (97.13), as the tables print them; sums over many evaluations
+    grouped by thousands (8,899,520.00)."""
     number = rounded(value)
-    return MISSING if number is None else f"{number:.2f}"
+    return MISSING if number is None else f"{number:,.2f}"
 
 
 def change(current: object, previous: object) -> float | None:

@@ -86,6 +86,9 @@ def test_indicator_table_lists_every_seed_indicator(seeded_db):
     table = at.dataframe[0].value
     assert len(table) == 9
     assert "经费支付时限" in set(table["name"])
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["指标分值合计"] == "90.00 分"  # 100 − the 10 points of funds execution
+    assert cards["复核扣分合计"] == "2.87 分"  # the 时效 row scored by 扣分:1
 
 
 def test_satisfaction_and_cost_against_their_targets(seeded_db):

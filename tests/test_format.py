@@ -44,6 +44,11 @@ def test_pct(rate, digits, expected):
     assert fmt.pct(rate, digits) == expected
 
 
+def test_score_groups_thousands_of_a_sum():
+    assert fmt.score(Decimal("8899520")) == "8,899,520.00"
+    assert fmt.score(Decimal("97.125")) == "97.13"
+
+
 def test_score_and_change():
     assert fmt.score(Decimal("97.13")) == "97.13"
     assert fmt.score(7.1) == "7.10"

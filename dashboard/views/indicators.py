@@ -24,8 +24,10 @@ several = bool(summary["n_evaluations"] > 1)
 
 with st.grid(4, min_column_width=200, gap="small"):
     st.metric("三级指标", f"{lines['n_counted']:,} 项", border=True, height="stretch")
-    st.metric("指标分值合计", fmt.score(lines["weight"]), border=True, height="stretch")
-    st.metric("复核扣分合计", fmt.score(lines["lost_points"]), border=True, height="stretch")
+    st.metric("指标分值合计", f"{fmt.score(lines['weight'])} 分", border=True, height="stretch")
+    st.metric(
+        "复核扣分合计", f"{fmt.score(lines['lost_points'])} 分", border=True, height="stretch"
+    )
     st.metric(
         "自评与复核不一致",
         f"{lines['n_differs']:,} 项",
