@@ -194,6 +194,17 @@ def is_empty() -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def _stale_rule_sets(path: str, version: int) -> dict[str, int]:
+    return _open(path).stale_rule_sets()
+
+
+def stale_rule_sets() -> dict[str, int]:
+    """Rule sets whose current scores an older scoring engine made → evaluations concerned."""
+    s = store()
+    return _stale_rule_sets(str(s.path), s.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def _uploads(path: str, version: int, allowed: tuple[str, ...] | None) -> pd.DataFrame:
     return queries.uploads(_open(path), allowed)
 
@@ -328,6 +339,13 @@ def recompute(
 ) -> int:
     """Rescore every stored evaluation version under `rule_set` (a new data version)."""
     return store().recompute(rule_set, progress, requested_by=requested_by)
+
+
+def recompute_stale(
+    requested_by: str, progress: Callable[[float, str], None] | None = None
+) -> list[str]:
+    """Rescore under every rule set whose scores an older scoring engine made."""
+    return store().recompute_stale(progress, requested_by=requested_by)
 
 
 def templates() -> list[Path]:

@@ -150,10 +150,28 @@ def cmd_seed(args: argparse.Namespace) -> int:
     path = _store_path(args)
     existed = path.exists()
     with open_store(path, seed=True) as store:
-        version = store.data_version()
-    state = "已存在" if existed else "已创建并导入示例数据"
-    print(f"数据库「{path}」{state}，数据版本 {version}。")
+        state = "已存在" if existed else "已创建并导入示例数据"
+        print(f"数据库「{path}」{state}，数据版本 {store.data_version()}。")
+        _rescore_stale(store)
     return 0
+
+
+def _rescore_stale(store: Store) -> None:
+    """Scores an older scoring engine computed are recomputed now, so no page shows them."""
+    stale = store.stale_rule_sets()
+    if not stale:
+        return
+    names = "、".join(f"{name}（{count} 个评价）" for name, count in stale.items())
+    print(f"评分程序已更新，以下规则的复核得分由旧版计算，正在重新复核：{names}", flush=True)
+    done = store.recompute_stale(
+        lambda _fraction, message: print(f"  {message}", flush=True), requested_by="seed"
+    )
+    left = sorted(set(stale) - set(done))
+    if left:
+        print(
+            f"注意：规则 {'、'.join(left)} 已不随本程序提供，其复核得分无法更新"
+            f"（rule sets no longer shipped, left as they are: {', '.join(left)}）。"
+        )
 
 
 @_guarded
@@ -204,7 +222,9 @@ def add_store_commands(sub: argparse._SubParsersAction) -> None:
     _user_option(restore)
     restore.set_defaults(func=cmd_restore)
 
-    seed = sub.add_parser("seed", help="数据库不存在时创建并导入示例数据")
+    seed = sub.add_parser(
+        "seed", help="数据库不存在时创建并导入示例数据；评分程序更新后重新复核旧得分"
+    )
     _db_option(seed)
     seed.set_defaults(func=cmd_seed)
 

@@ -30,6 +30,7 @@ from perfcore.model import (
     ParsedValue,
     ValueKind,
 )
+from perfcore.scoring import ENGINE_VERSION
 
 Row = dict[str, Any]
 TABLES = (
@@ -208,6 +209,7 @@ class Batch:
                 "grade_reported": result.grade_reported,
                 "grade_reported_canonical": result.grade_reported_canonical,
                 "grade_computed": result.grade_computed,
+                "engine": ENGINE_VERSION,
             }
         )
         for line_id, score in zip(line_ids, result.indicators, strict=True):

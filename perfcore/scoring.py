@@ -32,6 +32,12 @@ from perfcore.phrases import negated_by
 from perfcore.rules import RuleSet, canonical_grade
 from perfcore.values import to_comparable
 
+# The scoring engine's version, stored with every scoring run. Bump it whenever a change can
+# alter a computed score, tier, explanation or finding of data already stored: runs made by an
+# older engine are then reported stale, and `perfcore seed` (run by `make run` and at service
+# start) rescores them. Stores written before the stamp existed read as engine 0.
+ENGINE_VERSION = 1
+
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)

@@ -32,6 +32,7 @@ from perfcore.engine import Assessment, assess, rescore
 from perfcore.model import EvaluationKey, EvaluationResult, UploadFile
 from perfcore.rules import available_rule_sets, load_rule_set
 from perfcore.schema import migrate
+from perfcore.scoring import ENGINE_VERSION
 from perfcore.sqlfiles import one_row, query
 
 DEFAULT_DB = "data/perf.duckdb"
@@ -344,6 +345,33 @@ class Store:
                 self._insert_batch(cur, batch, report)
         report(1.0, f"已按规则 {rule_set} 重新复核 {len(stored)} 个评价版本。")
         return len(stored)
+
+    def stale_rule_sets(self) -> dict[str, int]:
+        """Rule sets whose current scores an older scoring engine made → evaluations concerned."""
+        cur = self.cursor()
+        try:
+            rows = cur.execute(query("stale_rule_sets"), {"engine": ENGINE_VERSION}).fetchall()
+        finally:
+            cur.close()
+        return dict(rows)
+
+    def recompute_stale(
+        self, progress: Progress | None = None, *, requested_by: str = "system"
+    ) -> list[str]:
+        """Rescore under every stale rule set that perfcore still ships; returns those done.
+
+        A stale rule set no longer shipped cannot be rescored; it stays stale and is reported.
+        """
+        report = progress or _quiet
+        shipped = {info.name for info in available_rule_sets()}
+        todo = [name for name in self.stale_rule_sets() if name in shipped]
+        for step, rule_set in enumerate(todo):
+
+            def part(fraction: float, message: str, step: int = step) -> None:
+                report((step + fraction) / len(todo), message)
+
+            self.recompute(rule_set, part, requested_by=requested_by)
+        return todo
 
 
 def _all_runs(own: EvaluationResult, shipped: Sequence[str]) -> tuple[EvaluationResult, ...]:

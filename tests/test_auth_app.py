@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -267,6 +268,26 @@ def test_admin_recomputes_every_evaluation_with_progress(two_departments: Path) 
             .fetchone()
         )
     assert audit == ("recompute", "boss@example.cn", "hunan")
+
+
+def test_scores_of_an_older_engine_are_flagged_and_an_admin_updates_them(
+    two_departments: Path,
+) -> None:
+    con = duckdb.connect(str(two_departments))
+    con.execute("UPDATE scores SET engine = NULL WHERE rule_set = 'national'")
+    con.close()
+    users = {**USERS, "boss@example.cn": {"role": "admin"}}
+    at = app(user=signed_in("boss@example.cn"), secrets={"auth": OIDC, "users": users})
+    assert any("由旧版评分程序计算" in w.value and "national" in w.value for w in at.warning)
+    at.switch_page("views/upload.py").run()
+    assert any("旧版计算" in w.value and "（2 个评价）" in w.value for w in at.warning)
+    at.button(key="recompute_stale").click().run()
+    assert not at.exception, at.exception
+    assert any("重新复核规则：national" in s.value for s in at.success)
+    with open_store(two_departments) as store:
+        assert store.stale_rule_sets() == {}
+    at.switch_page("views/overview.py").run()
+    assert not any("旧版评分程序" in w.value for w in at.warning)
 
 
 def test_uploader_gets_no_recompute_button(two_departments: Path) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from perfcore import cli
+from perfcore import cli, queries
 from perfcore.model import EvaluationKey
+from perfcore.scoring import ENGINE_VERSION
 from perfcore.store import open_store
 from tests.fixtures.uploads import seed_like, write
 
@@ -60,3 +62,27 @@ def test_recompute_from_the_command_line(
     assert "重新复核 1 个评价版本" in capsys.readouterr().out
     assert cli.main(["recompute", "--rule-set", "atlantis", "--db", str(seeded_db)]) == 1
     assert "评分规则「atlantis」不存在" in capsys.readouterr().err
+
+
+def test_seed_rescores_what_an_older_scoring_engine_computed(
+    seeded_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As a store written before the engine stamp, by an engine that scored differently.
+    con = duckdb.connect(str(seeded_db))
+    con.execute("UPDATE scores SET engine = NULL, total_computed = 50")
+    con.close()
+    with open_store(seeded_db) as store:
+        assert store.stale_rule_sets() == {"hubei": 1, "hunan": 1, "national": 1}
+        assert queries.evaluations(store, queries.Filters())["total_computed"].tolist() == [50]
+    assert cli.main(["seed", "--db", str(seeded_db)]) == 0
+    out = capsys.readouterr().out
+    assert "评分程序已更新" in out and "national（1 个评价）" in out
+    with open_store(seeded_db) as store:
+        assert store.stale_rule_sets() == {}
+        assert queries.evaluations(store, queries.Filters())["total_computed"].tolist() == [97.13]
+        engines = store.cursor().execute(
+            "SELECT DISTINCT engine FROM scores WHERE data_version = (SELECT max(data_version) FROM scores)"
+        )
+        assert engines.fetchall() == [(ENGINE_VERSION,)]
+    assert cli.main(["seed", "--db", str(seeded_db)]) == 0
+    assert "评分程序已更新" not in capsys.readouterr().out

@@ -13,7 +13,7 @@ from perfcore.sqlfiles import migrations
 from perfcore.store import open_store
 from tests.fixtures.integrity import problems
 from tests.fixtures.old_schema import build_v1_store
-from tests.fixtures.snapshot import file_checksums
+from tests.fixtures.snapshot import CHECKSUM, file_checksums
 
 
 def test_migrations_are_numbered_from_one_without_gaps() -> None:
@@ -37,8 +37,18 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None
         assert frame["total_computed"].tolist() == [97.13]
     after = file_checksums(path)
     for table, checksum in before.items():
-        if table != "schema_version":
+        if table not in ("schema_version", "scores"):
             assert after[table] == checksum, table
+    # Migration 003 added scores.engine (NULL for runs made before it); the rest is unchanged.
+    con = duckdb.connect(str(path))
+    try:
+        old_columns = con.execute(CHECKSUM.format("(SELECT * EXCLUDE (engine) FROM scores)"))
+        assert old_columns.fetchall()[0] == before["scores"]
+        assert con.execute("SELECT count(*) FROM scores WHERE engine IS NOT NULL").fetchone() == (
+            0,
+        )
+    finally:
+        con.close()
 
 
 def test_opening_again_applies_nothing(tmp_path: Path) -> None:

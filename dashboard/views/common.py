@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, login
+from dashboard import format as fmt
 from perfcore.queries import Filters
 
 UPLOAD_PAGE = "views/upload.py"
@@ -112,6 +113,8 @@ def scope() -> tuple[Filters, pd.Series]:
     f = data.current_filters()
     if f.as_of is not None:
         pinned_note(f)
+    else:
+        stale_note()
     summary = data.evaluation_summary(f)
     if summary["n_evaluations"] == 0:
         st.info(
@@ -121,6 +124,21 @@ def scope() -> tuple[Filters, pd.Series]:
         )
         st.stop()
     return f, summary
+
+
+def stale_note() -> None:
+    """Warn when computed scores on show were made by an older scoring engine (the program was
+    upgraded without `perfcore seed`, which rescores them)."""
+    stale = data.stale_rule_sets()
+    if not stale:
+        return
+    names = "、".join(stale)
+    st.warning(
+        f"部分复核得分（规则：{fmt.md_escape(names)}）由旧版评分程序计算，可能与现行规则不一致。"
+        "管理员可在「数据上传」页更新，或在服务器上运行 `python -m perfcore seed`。"
+        "  \nSome computed scores were made by an older scoring engine.",
+        icon=":material/history:",
+    )
 
 
 def pinned_note(f: Filters) -> None:

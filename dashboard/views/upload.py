@@ -122,6 +122,14 @@ def _store(files: list[UploadFile]) -> None:
     st.rerun()  # the sidebar filters and every page see the new data version
 
 
+def _recompute_stale() -> None:
+    with st.status("正在更新过期得分…", expanded=True) as status:
+        done = data.recompute_stale(data.current_admin(), progress=_progress_bar())
+        status.update(label="复核完成", state="complete")
+    state.upload_notice = ("success", f"已按现行评分程序重新复核规则：{'、'.join(done)}。")
+    st.rerun()
+
+
 def _recompute(rule_set: str) -> None:
     with st.status("正在重新复核…", expanded=True) as status:
         count = data.recompute(rule_set, data.current_admin(), progress=_progress_bar())
@@ -268,6 +276,15 @@ if access.is_admin:
             "新得分作为新的数据版本保存。"
         )
         rule_sets = data.shipped_rule_sets()
+        stale = {name: n for name, n in data.stale_rule_sets().items() if name in rule_sets}
+        if stale:
+            listed = "、".join(f"{rule_sets[name]}（{n} 个评价）" for name, n in stale.items())
+            st.warning(
+                f"评分程序已更新，以下规则的复核得分由旧版计算：{fmt.md_escape(listed)}。",
+                icon=":material/history:",
+            )
+            if st.button("更新过期得分", icon=":material/update:", key="recompute_stale"):
+                _recompute_stale()
         with st.container(horizontal=True, vertical_alignment="bottom"):
             chosen_rules = st.selectbox(
                 "评分规则",
