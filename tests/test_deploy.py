@@ -54,7 +54,9 @@ def site_for_test(
         https, http = listen
         site = re.sub(r"listen 80;\n\s*listen \[::\]:80;", f"listen 127.0.0.1:{http};", site)
         site = re.sub(
-            r"listen 443 ssl;\n\s*listen \[::\]:443 ssl;", f"listen 127.0.0.1:{https} ssl;", site
+            r"listen 443 ssl http2;\n\s*listen \[::\]:443 ssl http2;",
+            f"listen 127.0.0.1:{https} ssl http2;",
+            site,
         )
     if upstream is not None:
         site = site.replace("127.0.0.1:8501", f"127.0.0.1:{upstream}")

@@ -232,6 +232,25 @@ def test_through_nginx_basic_auth_names_the_user(browser: Browser, nginx_url: st
     page.context.close()
 
 
+def test_through_nginx_http2_and_compressed_scripts(browser: Browser, nginx_url: str) -> None:
+    page = context_page(
+        browser,
+        ignore_https_errors=True,
+        http_credentials={"username": "lisi", "password": PASSWORDS["lisi"]},
+    )
+    open_app(page, nginx_url)  # the app runs: its websocket still works beside HTTP/2
+    protocol = page.evaluate("performance.getEntriesByType('navigation')[0].nextHopProtocol")
+    assert protocol == "h2"
+    scripts = page.evaluate(
+        "performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('/static/js/') && e.decodedBodySize > 100000)"
+        ".map(e => [e.encodedBodySize, e.decodedBodySize])"
+    )
+    assert scripts, "no large script was loaded"
+    assert all(0 < encoded < decoded / 2 for encoded, decoded in scripts), scripts
+    page.context.close()
+
+
 def test_nginx_turns_away_a_browser_without_credentials(browser: Browser, nginx_url: str) -> None:
     context = browser.new_context(ignore_https_errors=True)
     assert context.request.get(nginx_url).status == 401
