@@ -191,7 +191,9 @@ def run(
             Path(scratch) / "unused.duckdb", Path(scratch) / "floor.log", script=FLOOR_APP
         ) as server,
     ):
-        results["streamlit_floor_paint_s"] = floor_paint(server.url, max(3, repeat))
+        first, again = floor_paint(server.url, max(3, repeat))
+        results["streamlit_floor_paint_s"] = first
+        results["streamlit_floor_repeat_paint_s"] = again
         results["streamlit_floor_viewers"] = concurrent_viewers(
             server.url, max(viewers), pages=("",), reruns=RERUNS_PER_VIEWER
         ).summary()
@@ -251,8 +253,9 @@ def _rows(size: dict) -> list[tuple[str, str]]:
         failed = " (page error)" if paint["page_errors"] else ""
         rows.append(
             (
-                f"first paint {title}: first visit / warm",
-                f"{_s(paint['cold_first_paint_s'])} / {_s(paint['first_paint_s'])}{failed}",
+                f"first paint {title}: first visit / warm / repeat visit (scripts cached)",
+                f"{_s(paint['cold_first_paint_s'])} / {_s(paint['first_paint_s'])}"
+                f" / {_s(paint.get('repeat_first_paint_s'))}{failed}",
             )
         )
     rows.append(("app peak RSS", _mb(size["app_peak_rss_bytes"])))
@@ -279,6 +282,8 @@ def _target_lines(size: dict) -> list[str]:
         for t in size["pages"][mode].values()
     )
     worst_paint = max(p["first_paint_s"] for p in size["paint"].values())
+    repeats = [p.get("repeat_first_paint_s") for p in size["paint"].values()]
+    repeat = "" if None in repeats else f"; repeat visit, scripts cached: {_s(max(repeats))}"
     most = max(size["viewers"], key=int)
     fifty = size["viewers"][most]
     checks = [
@@ -295,7 +300,7 @@ def _target_lines(size: dict) -> list[str]:
         (
             f"first paint ≤ {TARGETS['first_paint_s']} s",
             worst_paint <= TARGETS["first_paint_s"],
-            _s(worst_paint),
+            _s(worst_paint) + repeat,
         ),
         (
             "app RSS ≤ 1 GB",
@@ -333,10 +338,14 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(f"| {label} | " + " | ".join(t.get(label, "—") for t in table) + " |")
     floor = results.get("streamlit_floor_paint_s")
     if floor is not None:
+        repeat_floor = results.get("streamlit_floor_repeat_paint_s")
+        again = (
+            "" if repeat_floor is None else f" (repeat visit, scripts cached: {_s(repeat_floor)})"
+        )
         lines += [
             "",
             f"First paint of a one-metric Streamlit page (`bench/floor_app.py`) in the same "
-            f"browser on the same machine: {_s(floor)} — Streamlit's own floor.",
+            f"browser on the same machine: {_s(floor)}{again} — Streamlit's own floor.",
         ]
     crowd = results.get("streamlit_floor_viewers")
     if crowd is not None:

@@ -148,6 +148,7 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     assert set(size["pages"]["default"]) == set(size["pages"]["one_project"]) == set(PAGES)
     assert size["pages"]["project"].startswith("合成数据")
     assert set(size["paint"]) == {"总览", "指标得分"}
+    assert all(paint["repeat_first_paint_s"] > 0 for paint in size["paint"].values())
     for viewers in ("2", "3"):
         load = size["viewers"][viewers]
         assert load["errors"] == 0, load["error_examples"]
@@ -156,5 +157,6 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     table = markdown(results)
     assert "N = 20" in table and "3 viewers" in table and "Targets at N = 20" in table
     assert results["streamlit_floor_paint_s"] > 0 and "Streamlit's own floor" in table
+    assert results["streamlit_floor_repeat_paint_s"] > 0 and "scripts cached" in table
     assert results["streamlit_floor_viewers"]["reruns"] == 3 * RERUNS_PER_VIEWER
     assert results["streamlit_floor_viewers"]["errors"] == 0
