@@ -260,3 +260,27 @@ def test_user_text_cannot_inject_plotly_markup():
     fig = charts.target_bullets(rows, "成本")
     assert "<a" not in fig.data[0].title.text
     assert "&lt;b&gt;" in fig.data[0].title.text
+
+
+def test_figures_are_cached_by_the_content_of_their_frames() -> None:
+    from dashboard.views import common
+
+    built: list[pd.DataFrame] = []
+
+    def builder(frame: pd.DataFrame) -> go.Figure:
+        built.append(frame)
+        return go.Figure()
+
+    frame = pd.DataFrame({"name": ["甲", "乙"], "value": [1.0, 2.0]}).astype(
+        {"name": "string[pyarrow]"}
+    )
+    first = common._figure("test_cache", builder, (frame,), ())
+    assert common._figure("test_cache", builder, (frame.copy(),), ()) is first
+    assert len(built) == 1
+    changed = frame.copy()
+    changed.loc[1, "value"] = 3.0
+    assert common._figure("test_cache", builder, (changed,), ()) is not first
+    renamed = frame.copy()
+    renamed.loc[0, "name"] = "丙"
+    assert common._figure("test_cache", builder, (renamed,), ()) is not first
+    assert len(built) == 3
