@@ -174,6 +174,7 @@ def _share_box(f: data.Filters) -> None:
 # those who may upload, so a viewer's /upload link lands on the overview.
 access = login.require_access(PAGES)
 login.show_account(access)
+data.begin_run()
 page = st.navigation(
     [p for p in PAGES if access.can_upload or p.url_path != "upload"], position="top"
 )

@@ -50,8 +50,27 @@ def store() -> Store:
     return _open(str(db_path()))
 
 
+_RUN_VERSION: Final = "_perf_data_version"
+
+
+def begin_run() -> None:
+    """Read the store's data version once for this script run (app.py calls it first).
+
+    Every cached query keys on the version; asking DuckDB for it on each call was a sixth of
+    the server's CPU with ten viewers (py-spy). The app's own writes forget the remembered
+    version, and another session's upload shows from that session's next rerun on.
+    """
+    st.session_state[_RUN_VERSION] = store().data_version()
+
+
+def _forget_version() -> None:
+    st.session_state.pop(_RUN_VERSION, None)
+
+
 def data_version() -> int:
-    return store().data_version()
+    """The data version this run shows (read once per run; see `begin_run`)."""
+    remembered = st.session_state.get(_RUN_VERSION)
+    return store().data_version() if remembered is None else remembered
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -65,7 +84,7 @@ def _query(
 
 def _run(name: str, f: Filters, **options: Any) -> pd.DataFrame:
     s = store()
-    return _query(name, f, str(s.path), s.data_version(), tuple(sorted(options.items())))
+    return _query(name, f, str(s.path), data_version(), tuple(sorted(options.items())))
 
 
 def evaluations(f: Filters) -> pd.DataFrame:
@@ -154,7 +173,7 @@ def options() -> dict[str, list]:
     """Values the sidebar offers: years, departments, projects, rule_sets (name, title), grades
     — only from the departments this user may see."""
     s = store()
-    return _options(str(s.path), s.data_version(), allowed_departments())
+    return _options(str(s.path), data_version(), allowed_departments())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -179,7 +198,7 @@ def project_options(
     s = store()
     return _project_options(
         str(s.path),
-        s.data_version(),
+        data_version(),
         tuple(int(y) for y in years),
         tuple(departments),
         tuple(dict.fromkeys(named)),
@@ -190,7 +209,7 @@ def project_options(
 def is_empty() -> bool:
     """True when no evaluation is stored at all (not merely none matching the filters)."""
     s = store()
-    return not _options(str(s.path), s.data_version())["years"]
+    return not _options(str(s.path), data_version())["years"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -201,7 +220,7 @@ def _stale_rule_sets(path: str, version: int) -> dict[str, int]:
 def stale_rule_sets() -> dict[str, int]:
     """Rule sets whose current scores an older scoring engine made → evaluations concerned."""
     s = store()
-    return _stale_rule_sets(str(s.path), s.data_version())
+    return _stale_rule_sets(str(s.path), data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -212,7 +231,7 @@ def _uploads(path: str, version: int, allowed: tuple[str, ...] | None) -> pd.Dat
 def uploads() -> pd.DataFrame:
     """Upload history, only uploads that touched this user's departments."""
     s = store()
-    return _uploads(str(s.path), s.data_version(), allowed_departments())
+    return _uploads(str(s.path), data_version(), allowed_departments())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -227,7 +246,7 @@ def _restorable(path: str, version: int, allowed: tuple[str, ...] | None) -> lis
 def restorable() -> list[EvaluationKey]:
     """The evaluations in this user's departments that have an older version to restore."""
     s = store()
-    return _restorable(str(s.path), s.data_version(), allowed_departments())
+    return _restorable(str(s.path), data_version(), allowed_departments())
 
 
 def history(key: EvaluationKey | None = None) -> pd.DataFrame:
@@ -322,11 +341,17 @@ def ingest(
     progress: Callable[[float, str], None] | None = None,
 ) -> IngestOutcome:
     """Store an upload atomically; the data version bump invalidates every cached query."""
-    return store().ingest(files, uploaded_by=uploaded_by, progress=progress)
+    try:
+        return store().ingest(files, uploaded_by=uploaded_by, progress=progress)
+    finally:
+        _forget_version()
 
 
 def restore(key: EvaluationKey, version: int, restored_by: str) -> int:
-    return store().restore(key, version, restored_by=restored_by)
+    try:
+        return store().restore(key, version, restored_by=restored_by)
+    finally:
+        _forget_version()
 
 
 def shipped_rule_sets() -> dict[str, str]:
@@ -338,14 +363,20 @@ def recompute(
     rule_set: str, requested_by: str, progress: Callable[[float, str], None] | None = None
 ) -> int:
     """Rescore every stored evaluation version under `rule_set` (a new data version)."""
-    return store().recompute(rule_set, progress, requested_by=requested_by)
+    try:
+        return store().recompute(rule_set, progress, requested_by=requested_by)
+    finally:
+        _forget_version()
 
 
 def recompute_stale(
     requested_by: str, progress: Callable[[float, str], None] | None = None
 ) -> list[str]:
     """Rescore under every rule set whose scores an older scoring engine made."""
-    return store().recompute_stale(progress, requested_by=requested_by)
+    try:
+        return store().recompute_stale(progress, requested_by=requested_by)
+    finally:
+        _forget_version()
 
 
 def templates() -> list[Path]:

@@ -7,9 +7,11 @@ upload in one test never shows in another.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from perfcore.store import open_store
@@ -89,6 +91,27 @@ def test_indicator_table_lists_every_seed_indicator(seeded_db):
     cards = {m.label: m.value for m in at.metric}
     assert cards["指标分值合计"] == "90.00 分"  # 100 − the 10 points of funds execution
     assert cards["复核扣分合计"] == "2.87 分"  # the 时效 row scored by 扣分:1
+
+
+def test_indicator_rows_where_scores_disagree_are_highlighted(seeded_db):
+    at = on_page("views/indicators.py")
+    assert not at.dataframe[0].proto.arrow_data.HasField("styler")  # the seed agrees everywhere
+    with open_store(seeded_db) as store:
+        store.cursor().execute(
+            "UPDATE indicator_lines SET score_reported = score_reported - 1"
+            " WHERE line_no = (SELECT min(line_no) FROM indicator_lines)"
+        )
+    st.cache_data.clear()  # the edit above made no new data version
+    at = on_page("views/indicators.py")
+    table = at.dataframe[0].value
+    styles = at.dataframe[0].proto.arrow_data.styler.styles
+    highlighted = {
+        int(row)
+        for row in re.findall(r"row(\d+)_col\d+[^{]*\{\s*background-color: #FEF3C7", styles)
+    }
+    assert highlighted == set(table.index[table["differs"]]) and len(highlighted) == 1
+    assert table.loc[table["differs"], "check"].tolist() == ["⚠ 不一致"]
+    assert set(table.loc[~table["differs"], "check"]) == {""}
 
 
 def test_satisfaction_and_cost_against_their_targets(seeded_db):

@@ -14,6 +14,8 @@ from dashboard import charts, data
 from dashboard import format as fmt
 from dashboard.views import common
 
+HIGHLIGHT_ROWS = 60  # a single evaluation's lines, or a few evaluations'
+
 f, summary = common.scope()
 st.caption(common.scope_caption(summary))
 lines = data.indicator_summary(f)
@@ -53,43 +55,53 @@ with st.container(border=True):
 
 with st.container(border=True):
     head, toggle = st.columns([3, 2], vertical_alignment="bottom")
-    head.markdown("**指标明细**（黄色底色的行：自评得分与复核得分不一致）")
+    head.markdown("**指标明细**（标 ⚠ 的行：自评得分与复核得分不一致）")
     only_differs = toggle.toggle("只看不一致的指标", key="indicators_only_differs")
     page = data.indicator_page(
         f, limit=common.PAGE_ROWS, only_differs=only_differs, worst_first=several
     )
-    columns = (["year", "department", "project"] if several else []) + [
-        "level1",
-        "level2",
-        "name",
-        "target_raw",
-        "actual_raw",
-        "weight",
-        "score_reported",
-        "score_computed",
-        "lost_points",
-        "deviation_reason",
-        "rule",
-        "explanation",
-        "differs",
-    ]
+    columns = (
+        ["check"]
+        + (["year", "department", "project"] if several else [])
+        + [
+            "level1",
+            "level2",
+            "name",
+            "target_raw",
+            "actual_raw",
+            "weight",
+            "score_reported",
+            "score_computed",
+            "lost_points",
+            "deviation_reason",
+            "rule",
+            "explanation",
+            "differs",
+        ]
+    )
+    page["check"] = page["differs"].map({True: "⚠ 不一致"}).fillna("")
     table = common.numeric(
         page[columns], ["weight", "score_reported", "score_computed", "lost_points"]
     )
     table["rule"] = table["rule"].map(fmt.rule_label)
 
-    def _highlight(row: pd.Series) -> list[str]:
-        color = "background-color: #FEF3C7" if row["differs"] else ""
-        return [color] * len(row)
+    def _highlight(frame: pd.DataFrame) -> pd.DataFrame:
+        """One CSS string per cell, whole rows at once (a row-wise apply costs far more)."""
+        css = frame["differs"].map({True: "background-color: #FEF3C7"}).fillna("")
+        return pd.DataFrame({column: css for column in frame.columns}, index=frame.index)
 
-    # The Styler only ever sees the bounded page (≤ PAGE_ROWS rows), never the whole scope.
+    # Rows that disagree also get a yellow background, where a table is short enough: through
+    # pandas' Styler a 200-row page took 60 % of the page's server time (136 of 222 ms at 10^4
+    # evaluations), so long pages keep the ⚠ column alone.
+    highlight = bool(table["differs"].any()) and len(table) <= HIGHLIGHT_ROWS
     st.dataframe(
-        table.style.apply(_highlight, axis=1),
+        table.style.apply(_highlight, axis=None) if highlight else table,
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(table), 640),
         column_order=[c for c in columns if c != "differs"],
         column_config={
+            "check": st.column_config.TextColumn("核对", pinned=True, width="small"),
             "year": st.column_config.NumberColumn("年度", format="%d"),
             "department": "部门",
             "project": "项目",
