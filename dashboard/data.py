@@ -2,9 +2,9 @@
 turned into `perfcore.queries.Filters`.
 
 One read-write DuckDB store per server process (`st.cache_resource`, keyed by its path so a test
-with its own PERF_DB gets its own store). Query results are `st.cache_data`, keyed by the filters
-and by `store.data_version()`: an upload, restore or recompute bumps the version, so the next
-rerun misses the cache and reads fresh rows, with no explicit clearing.
+with its own PERF_DB gets its own store). Query results are cached per server process, keyed by
+the filters and by `store.data_version()`: an upload, restore or recompute bumps the version, so
+the next rerun misses the cache and reads fresh rows, with no explicit clearing.
 """
 
 from __future__ import annotations
@@ -73,18 +73,39 @@ def data_version() -> int:
     return store().data_version() if remembered is None else remembered
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _query(
     name: str, f: Filters, path: str, version: int, options: tuple[tuple[str, Any], ...] = ()
 ) -> pd.DataFrame:
     # `version` is only a cache key: a new upload changes it and so misses the cache. Results
-    # are summaries or bounded pages, so a cache hit copies kilobytes, not the whole store.
+    # are summaries or bounded pages (kilobytes), kept as objects shared by every session:
+    # st.cache_data would unpickle a fresh copy on every hit, a tenth of a rerun's CPU with
+    # fifty viewers (py-spy). Callers get a shallow copy (see `_run`).
     return getattr(queries, name)(_open(path), f, **dict(options))
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _query_rows(
+    name: str, f: Filters, path: str, version: int, options: tuple[tuple[str, Any], ...] = ()
+) -> tuple[pd.Series, ...]:
+    # object dtype: a row of counts and sums stays ints and Decimals, not all floats (10,000.0)
+    frame = _query(name, f, path, version, options)
+    return tuple(row for _, row in frame.astype(object).iterrows())
+
+
+def _cache_key(name: str, f: Filters, options: dict[str, Any]) -> tuple:
+    return name, f, str(store().path), data_version(), tuple(sorted(options.items()))
+
+
 def _run(name: str, f: Filters, **options: Any) -> pd.DataFrame:
-    s = store()
-    return _query(name, f, str(s.path), data_version(), tuple(sorted(options.items())))
+    """Query `name` through the cache. The shallow copy is the page's own: under pandas'
+    copy-on-write nothing a page does to it can change the frame other sessions share."""
+    return _query(*_cache_key(name, f, options)).copy(deep=False)
+
+
+def _rows(name: str, f: Filters, **options: Any) -> list[pd.Series]:
+    """The rows of query `name`, each a Series of its own (see `_run`)."""
+    return [row.copy(deep=False) for row in _query_rows(*_cache_key(name, f, options))]
 
 
 def evaluations(f: Filters) -> pd.DataFrame:
@@ -97,19 +118,14 @@ def indicator_lines(f: Filters) -> pd.DataFrame:
     return _run("indicator_lines", f)
 
 
-def _rows(frame: pd.DataFrame) -> list[pd.Series]:
-    # object dtype: a row of counts and sums stays ints and Decimals, not all floats (10,000.0)
-    return [row for _, row in frame.astype(object).iterrows()]
-
-
 def evaluation_summary(f: Filters) -> pd.Series:
     """Counts, year span, funds totals, mean scores and self-score gaps of the scope."""
-    return _rows(_run("evaluation_summary", f))[0]
+    return _rows("evaluation_summary", f)[0]
 
 
 def year_over_year(f: Filters, year: int) -> dict[str, pd.Series]:
     """{"now": …, "before": …}: see `perfcore.queries.year_over_year`."""
-    return {row["period"]: row for row in _rows(_run("year_over_year", f, year=year))}
+    return {row["period"]: row for row in _rows("year_over_year", f, year=year)}
 
 
 def evaluation_page(f: Filters, sort: str, limit: int) -> pd.DataFrame:
@@ -133,7 +149,7 @@ def spending_by_item(f: Filters, top: int) -> pd.DataFrame:
 
 
 def indicator_summary(f: Filters, level2: str = queries.ALL_LEVEL2) -> pd.Series:
-    return _rows(_run("indicator_summary", f, level2=level2))[0]
+    return _rows("indicator_summary", f, level2=level2)[0]
 
 
 def indicator_levels(f: Filters) -> pd.DataFrame:

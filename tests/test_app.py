@@ -101,7 +101,7 @@ def test_indicator_rows_where_scores_disagree_are_highlighted(seeded_db):
             "UPDATE indicator_lines SET score_reported = score_reported - 1"
             " WHERE line_no = (SELECT min(line_no) FROM indicator_lines)"
         )
-    st.cache_data.clear()  # the edit above made no new data version
+    st.cache_resource.clear()  # the edit above made no new data version
     at = on_page("views/indicators.py")
     table = at.dataframe[0].value
     styles = at.dataframe[0].proto.arrow_data.styler.styles
