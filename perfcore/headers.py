@@ -178,6 +178,20 @@ def read_header(printed: str) -> Header:
     return Header(shown, None, None, traditional)
 
 
+# 「单位：元」, 「项目资金（单位：元）」, 「金额单位: 万元」 in a title line above the header, after
+# `header_key`. Not 「填报单位：元宝山区财政局」: the unit must not run on into a name.
+_TITLE_UNIT = re.compile(r"单位:(?P<unit>万元|元)(?![\u4e00-\u9fff])")
+
+
+def title_unit(cells: list[str] | tuple[str, ...]) -> str | None:
+    """The money unit (元 or 万元) a title line above the header states for the whole table."""
+    for cell in cells:
+        match = _TITLE_UNIT.search(header_key(cell))
+        if match:
+            return match["unit"]
+    return None
+
+
 def header_score(cells: list[str]) -> int:
     """How many cells of a row are titles we know: the header row is the row that scores best."""
     return sum(1 for cell in cells if cell.strip() and read_header(cell).field is not None)

@@ -23,6 +23,7 @@ from perfcore.headers import (
     detect_table,
     header_score,
     read_header,
+    title_unit,
 )
 from perfcore.model import (
     Evaluation,
@@ -180,7 +181,9 @@ def _read_grid(grid: Grid, collected: _Collected) -> int:
             return 0
         collected.findings.append(_header_only(grid, header_row))
         return 1
-    columns = Columns(grid.file, index, {f: headers[i] for f, i in index.items()})
+    columns = Columns(
+        grid.file, index, {f: headers[i] for f, i in index.items()}, _title_unit(head[:header_at])
+    )
     _read_rows(detection.kind, columns, chain([first], data), collected)
     if any(h.traditional for h in headers if h.field):
         _note_traditional(grid.file, collected)
@@ -195,6 +198,11 @@ def _find_header(head: list[tuple[str, ...]]) -> int | None:
         if score > best_score:
             best, best_score = at, score
     return best
+
+
+def _title_unit(titles: list[tuple[str, ...]]) -> str | None:
+    """The money unit the title lines above the header state (单位：元), the nearest one first."""
+    return next((unit for cells in reversed(titles) if (unit := title_unit(cells))), None)
 
 
 def _read_rows(

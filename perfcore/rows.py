@@ -45,6 +45,7 @@ class Columns:
     file: str
     index: dict[str, int]  # field → column index (the first column wins)
     headers: dict[str, Header]  # field → its header
+    unit: str | None = None  # 元 or 万元 when a title line above the header says so (单位：元)
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,11 @@ class Row:
         return None if parsed is None else tidy_decimal(parsed.value)
 
     def amount(self, name: str) -> Decimal | None:
-        """Money in 万元; a 元 column title or a 元 suffix in the cell converts."""
+        """Money in 万元; a 元 suffix in the cell, a 元 column title or a 单位：元 title line
+        above the header (in that order of precedence) converts."""
         text = self.text(name)
         header = self.columns.headers.get(name)
-        table_unit = (header.unit if header else None) or "万元"
+        table_unit = (header.unit if header else None) or self.columns.unit or "万元"
         try:
             parsed = parse_number(text)
             amount = parse_amount_wan(text, table_unit)

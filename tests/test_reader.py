@@ -410,6 +410,84 @@ def test_funds_header_in_yuan_converts_to_wan() -> None:
     assert "FUNDS_IN_YUAN" in codes(result)
 
 
+FUNDS_HEADER = ["年度", "部门", "项目名称", "资金来源", "年初预算数", "全年预算数", "全年执行数"]
+FUNDS_IN_YUAN_ROW = [*KEY, "年度资金总额", "2614600", "2,614,600", "2614600"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        ["项目资金（单位：元）"],
+        ["单位：元"],
+        ["", "", "金额单位: 元"],
+        ["（单位：元）", "", "2022年度"],
+    ],
+)
+def test_funds_unit_in_a_title_line_above_the_header_converts_to_wan(title: list[str]) -> None:
+    rows = [["项目支出绩效自评表"], title, FUNDS_HEADER, FUNDS_IN_YUAN_ROW]
+    result = read_uploads(
+        [csv_file("f.csv", rows), csv_file("i.csv", indicator_rows(GOOD_INDICATOR))]
+    )
+    assert not errors(result)
+    total = result.evaluations[0].funds[0]
+    assert (total.initial_budget, total.annual_budget, total.executed) == (
+        Decimal("261.46"),
+        Decimal("261.46"),
+        Decimal("261.46"),
+    )
+    assert total.location.row == 4
+    (note,) = [f for f in result.findings if f.code == "FUNDS_IN_YUAN"]
+    assert "f.csv" in note.message and "万元" in note.message
+
+
+def test_spending_unit_in_a_title_line_converts_to_wan() -> None:
+    rows = [
+        ["支出明细（单位：元）"],
+        ["年度", "部门", "项目名称", "明细项目", "全年执行数"],
+        [*KEY, "培训费", "15,000"],
+    ]
+    result = read_uploads(
+        [csv_file("x.csv", rows), csv_file("i.csv", indicator_rows(GOOD_INDICATOR))]
+    )
+    assert not errors(result)
+    assert result.evaluations[0].expenditures[0].executed == Decimal("1.5")
+    assert "FUNDS_IN_YUAN" in codes(result)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        ["单位：万元"],
+        ["项目资金（单位:万元）"],
+        ["填报单位：元宝山区财政局"],
+        ["说明：单位元旦前报送"],
+    ],
+)
+def test_funds_title_line_in_wan_or_without_a_unit_keeps_wan(title: list[str]) -> None:
+    rows = [title, FUNDS_HEADER, [*KEY, "年度资金总额", "261.46", "261.46", "261.46"]]
+    result = read_uploads(
+        [csv_file("f.csv", rows), csv_file("i.csv", indicator_rows(GOOD_INDICATOR))]
+    )
+    assert not errors(result)
+    assert result.evaluations[0].funds[0].annual_budget == Decimal("261.46")
+    assert "FUNDS_IN_YUAN" not in codes(result)
+
+
+def test_a_column_title_unit_wins_over_the_title_line() -> None:
+    header = [*FUNDS_HEADER[:5], "全年预算数（万元）", "全年执行数（万元）"]
+    rows = [["单位：元"], header, [*KEY, "年度资金总额", "2614600", "261.46", "261.46"]]
+    result = read_uploads(
+        [csv_file("f.csv", rows), csv_file("i.csv", indicator_rows(GOOD_INDICATOR))]
+    )
+    assert not errors(result)
+    total = result.evaluations[0].funds[0]
+    assert (total.initial_budget, total.annual_budget, total.executed) == (
+        Decimal("261.46"),
+        Decimal("261.46"),
+        Decimal("261.46"),
+    )
+
+
 def test_multiline_header_cells_and_synonyms() -> None:
     rows = indicator_rows(GOOD_INDICATOR)
     rows[0] = ["年度", "部门", "项目名称", "一级指标", "二级指标", "三级指标", "年度\n指标值",
