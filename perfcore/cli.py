@@ -1,9 +1,14 @@
-"""`python -m perfcore validate|score|ingest …` (DESIGN.md §5). Never prints a traceback."""
+"""`python -m perfcore validate|score|ingest …` (DESIGN.md §5). Never prints a traceback.
+
+Exit codes: 0 fine, 1 errors found (or a file missing), 130 interrupted, 141 the output pipe
+was closed early (`… | head -1`); the store commands add theirs (see `perfcore.cli_store`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -16,6 +21,7 @@ from perfcore.rules import available_rule_sets
 from perfcore.scoring import fmt
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -156,6 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not at interpreter exit
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `… | head -1`: the reader has gone. As the Python docs recommend, point stdout at
+        # devnull so the flush at exit cannot fail again, and end quietly; 141 is what a shell
+        # reports for a program ended by SIGPIPE, and says "output cut", not "errors found".
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,30 @@ def test_rule_set_option():
     assert item["rule_set"] == "hubei"
     qualitative = [i for i in item["indicators"] if i["rule"] == "qualitative"]
     assert qualitative and all("达成预期指标" in i["explanation"] for i in qualitative)
+
+
+def _into_a_closed_pipe(*args: str) -> subprocess.CompletedProcess:
+    """Run the CLI with stdout a pipe whose reader has already gone (`… | head -1` at worst)."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "perfcore", *args],
+            cwd=ROOT,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+
+
+def test_a_closed_output_pipe_ends_quietly():
+    real_08 = sorted(
+        str(p) for p in (ROOT / "tests/fixtures/real/08-lijiang-guchengqu-weipian").glob("*.csv")
+    )
+    for args in (("validate", *real_08), ("score", *SEED, "--json")):
+        proc = _into_a_closed_pipe(*args)
+        assert proc.stderr == "", proc.stderr
+        assert proc.returncode == 141  # 128 + SIGPIPE, as a shell reports it; not "errors found"
