@@ -29,9 +29,18 @@ def _number(value: Decimal | None) -> float | None:
 
 
 def finding_line(f: Finding) -> str:
+    """One finding for the readable summary; an error gets its English detail on a second line.
+
+    Errors are what a clerk must fix before the upload can be stored (an unreadable file, cell
+    or header); they are few, and the English names the file, row and column for whoever
+    helps. Warnings and notes stay one Chinese line each, so a long list remains readable.
+    """
     where = f.location.describe_zh() if f.location else ""
     where = f"［{where}］" if where else ""
-    return f"  {SEVERITY_ZH[f.severity]} {f.code}{where} {f.message}"
+    line = f"  {SEVERITY_ZH[f.severity]} {f.code}{where} {f.message}"
+    if f.severity == "error" and f.message_en:
+        line += f"\n      en: {f.message_en}"
+    return line
 
 
 def result_to_json(result: EvaluationResult) -> dict:

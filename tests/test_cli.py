@@ -103,3 +103,19 @@ def test_a_closed_output_pipe_ends_quietly():
         proc = _into_a_closed_pipe(*args)
         assert proc.stderr == "", proc.stderr
         assert proc.returncode == 141  # 128 + SIGPIPE, as a shell reports it; not "errors found"
+
+
+def test_readable_errors_carry_their_english_detail_warnings_stay_one_line(tmp_path):
+    bad = tmp_path / "funds.csv"
+    bad.write_text(
+        "年度,部门,项目名称,资金来源,全年预算数,全年执行数\n2022,甲,乙,年度资金总额,abc,1\n",
+        "utf-8",
+    )
+    lines = run("validate", str(bad)).stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "错误 NUMBER_INVALID" in line)
+    assert lines[at + 1].strip().startswith("en: file 'funds.csv', row 2, column '全年预算数'")
+    assert "'abc'" in lines[at + 1]
+    warning = next(i for i, line in enumerate(lines) if "警告 FUNDS_MISSING" in line)
+    assert not lines[warning + 1].strip().startswith("en:")
+    seed = run("score", *SEED).stdout
+    assert "警告 TARGET_TOO_LOW" in seed and "en:" not in seed
