@@ -244,6 +244,17 @@ def _direction(line: IndicatorLine, rules: RuleSet, target_number: Decimal) -> s
     return "higher"
 
 
+def _method_direction(line: IndicatorLine, rules: RuleSet, method: Method, target: Decimal) -> str:
+    """The direction a row is scored in once its 评分方法 is taken into account.
+
+    比例 asks for the proportional B ÷ A of a higher-is-better row, but only where the target
+    gives no direction of its own: `≤2000元` with 比例 stays lower-is-better (w × A ÷ B).
+    """
+    if method.kind == "proportional" and line.target.operator is None:
+        return "higher"
+    return _direction(line, rules, target)
+
+
 @lru_cache(maxsize=32)
 def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern matching any of `words` (one per rule set), instead of a scan per line."""
@@ -297,9 +308,7 @@ def _quantitative(
     if pair is None:
         return _Scored(None, "unit_mismatch", "")
     a, b = pair
-    direction = (
-        "higher" if method.kind in ("proportional", "deduct") else _direction(line, rules, a)
-    )
+    direction = "higher" if method.kind == "deduct" else _method_direction(line, rules, method, a)
     if method.kind == "deduct":
         return _deduct(weight, b / a * HUNDRED if a else HUNDRED, method, "实际 ÷ 目标")
     met = b >= a if direction in ("higher", "equal") else b <= a
@@ -327,7 +336,7 @@ def _quantitative(
         return _Scored(
             weight, "lower", f"反向指标：实际 {fmt(b)} ≤ 目标 {fmt(a)}，得满分 {fmt(weight)}。"
         )
-    if rules.reverse_formula == "linear":
+    if rules.reverse_formula == "linear" and method.kind != "proportional":
         score = round2(max(ZERO, weight * (1 - (b - a) / a)))
         how = f"{fmt(weight)} × (1 − (实际 {fmt(b)} − 目标 {fmt(a)}) ÷ 目标)"
         return _Scored(score, "lower_linear", f"反向指标超出目标：{how} = {fmt(score)}。")

@@ -136,6 +136,30 @@ def test_proportional_method_overrides_direction():
 
 
 @pytest.mark.parametrize(
+    ("target", "actual", "expected", "rule"),
+    [
+        ("≤2000元", "1500元", "20", "lower"),  # beaten cap: full, not 20 × 1500 ÷ 2000
+        ("≤2000元", "2500元", "16.00", "lower_ratio"),  # over the cap: 20 × 2000 ÷ 2500
+        ("不超过2000元", "4000元", "10.00", "lower_ratio"),  # a word is an operator too
+        ("≥2000元", "1500元", "15.00", "higher"),
+    ],
+)
+def test_proportional_method_keeps_the_targets_own_operator(target, actual, expected, rule):
+    score, _ = score_indicator(line(target, actual, 20, method="比例"), NATIONAL)
+    assert score.score_computed == Decimal(expected)
+    assert score.rule == rule
+    assert "正向指标" not in score.explanation or rule == "higher"
+
+
+def test_proportional_method_on_a_lower_target_is_a_ratio_whatever_the_reverse_formula():
+    from dataclasses import replace
+
+    linear = replace(NATIONAL, reverse_formula="linear")
+    # 比例 means w × A ÷ B; the linear option would give 20 × (1 − 500 ÷ 2000) = 15
+    assert computed(line("≤2000元", "2500元", 20, method="比例"), linear)[0] == Decimal("16.00")
+
+
+@pytest.mark.parametrize(
     ("actual", "reported", "tier", "out_of_tier"),
     [
         ("持续保证", 20, "达成年度指标", False),  # actual = target text → tier 1
