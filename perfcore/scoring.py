@@ -308,9 +308,9 @@ def _quantitative(
     if pair is None:
         return _Scored(None, "unit_mismatch", "")
     a, b = pair
-    direction = "higher" if method.kind == "deduct" else _method_direction(line, rules, method, a)
+    direction = _method_direction(line, rules, method, a)
     if method.kind == "deduct":
-        return _deduct(weight, b / a * HUNDRED if a else HUNDRED, method, "实际 ÷ 目标")
+        return _deduct_quantitative(weight, a, b, direction, method)
     met = b >= a if direction in ("higher", "equal") else b <= a
     if method.kind == "pass_fail":
         score = weight if met else ZERO
@@ -329,9 +329,7 @@ def _quantitative(
             f"正向指标未达目标：{fmt(weight)} × 实际 {fmt(b)} ÷ 目标 {fmt(a)} = {fmt(score)}。",
         )
     if a == 0:
-        score = weight if b <= 0 else ZERO
-        verdict = "实际为 0，得满分" if b <= 0 else f"实际为 {fmt(b)}，得 0 分"
-        return _Scored(score, "zero_target", f"目标为 0 的反向指标：{verdict}。")
+        return _zero_target(weight, b)
     if met:
         return _Scored(
             weight, "lower", f"反向指标：实际 {fmt(b)} ≤ 目标 {fmt(a)}，得满分 {fmt(weight)}。"
@@ -343,6 +341,45 @@ def _quantitative(
     score = round2(weight * a / b)
     how = f"{fmt(weight)} × 目标 {fmt(a)} ÷ 实际 {fmt(b)}"
     return _Scored(score, "lower_ratio", f"反向指标超出目标：{how} = {fmt(score)}。")
+
+
+def _zero_target(weight: Decimal, actual: Decimal) -> _Scored:
+    """A lower-is-better target of 0 (差错率 0%): full only at 0, since A ÷ B means nothing."""
+    score = weight if actual <= 0 else ZERO
+    verdict = "实际为 0，得满分" if actual <= 0 else f"实际为 {fmt(actual)}，得 0 分"
+    return _Scored(score, "zero_target", f"目标为 0 的反向指标：{verdict}。")
+
+
+def _deduct_quantitative(
+    weight: Decimal, a: Decimal, b: Decimal, direction: str, method: Method
+) -> _Scored:
+    """扣分:K in the row's own direction: short of a floor, or over a cap (≤1% 差错率)."""
+    if direction != "lower":
+        return _deduct(weight, b / a * HUNDRED if a else HUNDRED, method, "实际 ÷ 目标")
+    if a == 0:
+        return _zero_target(weight, b)
+    return _deduct_over_cap(weight, a, b, method)
+
+
+def _deduct_over_cap(weight: Decimal, a: Decimal, b: Decimal, method: Method) -> _Scored:
+    """Lower-is-better 扣分:K: full at B ≤ A, else K off per percentage point of A that B is over.
+
+    The excess is measured as a share of the cap, (B − A) ÷ A, as the shortfall of a
+    higher-is-better row is measured as a share of its target.
+    """
+    k = method.points_per_pp or ZERO
+    if b <= a:
+        return _Scored(
+            weight, "deduct", f"扣分法（反向指标）：实际 {fmt(b)} ≤ 目标 {fmt(a)}，得满分。"
+        )
+    over = (b - a) / a * HUNDRED
+    score = round2(max(ZERO, weight - over * k))
+    return _Scored(
+        score,
+        "deduct",
+        f"扣分法（反向指标）：每超出目标 1 个百分点扣 {fmt(k)} 分，实际 {fmt(b)} 超出目标 {fmt(a)} 的 "
+        f"{fmt(round2(over))}%，{fmt(weight)} − {fmt(round2(over))} × {fmt(k)} = {fmt(score)}。",
+    )
 
 
 def _deduct(weight: Decimal, percent: Decimal, method: Method, basis: str) -> _Scored:

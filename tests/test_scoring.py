@@ -120,6 +120,23 @@ def test_deduction_never_goes_below_zero():
     assert computed(ln)[0] == Decimal("0.00")
 
 
+@pytest.mark.parametrize(
+    ("target", "actual", "name", "expected"),
+    [
+        ("≤1%", "0.5%", "差错率", "20"),  # a beaten cap is full, not 0.5 ÷ 1 = 50 % "done"
+        ("≤1%", "1%", "差错率", "20"),
+        ("≤2000元", "2100元", "招录成本", "15.00"),  # 5 % over the cap: 20 − 5 × 1
+        ("≤100元", "300元", "招录成本", "0.00"),  # 200 % over: never below 0
+        ("2000元", "1500元", "招录成本", "20"),  # no operator: a cost name is lower-is-better
+        ("0%", "0%", "差错率", "20"),  # a zero cap is full only at 0 …
+        ("0%", "2%", "差错率", "0"),  # … and 0 otherwise (it used to be full)
+    ],
+)
+def test_deduction_on_a_lower_is_better_target_deducts_over_the_cap(target, actual, name, expected):
+    ln = line(target, actual, 20, name=name, level2="成本指标", method="扣分:1", reason="原因")
+    assert computed(ln)[0] == Decimal(expected)
+
+
 def test_month_deadline_met():
     ln = line("9月前", "7月", 5, 5, level2="时效指标")
     assert computed(ln)[0] == Decimal(5)
@@ -393,3 +410,13 @@ def test_raising_actual_never_raises_a_lower_is_better_score(a, b1, b2, w):
     s_low = score_indicator(line(f"≤{a}元", f"{low}元", w), NATIONAL)[0].score_computed
     s_high = score_indicator(line(f"≤{a}元", f"{high}元", w), NATIONAL)[0].score_computed
     assert s_high <= s_low
+
+
+@given(amounts.filter(lambda a: a > 0), amounts, amounts, weights)
+def test_raising_actual_never_raises_a_lower_is_better_deduction_score(a, b1, b2, w):
+    low, high = sorted([b1, b2])
+    scores = [
+        score_indicator(line(f"≤{a}元", f"{b}元", w, method="扣分:0.5"), NATIONAL)[0]
+        for b in (low, high)
+    ]
+    assert scores[1].score_computed <= scores[0].score_computed <= w
