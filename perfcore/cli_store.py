@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import shlex
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -69,8 +70,11 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     return run
 
 
-def print_outcome(outcome: IngestOutcome, out: TextIO | None = None) -> None:
-    """The assessment summary, then what happened to the upload, in Chinese."""
+def print_outcome(outcome: IngestOutcome, out: TextIO | None = None, db: str | None = None) -> None:
+    """The assessment summary, then what happened to the upload, in Chinese.
+
+    `db` is the --db the command was given, repeated in the restore commands it suggests.
+    """
     out = out or sys.stdout
     print_summary(outcome.assessment, out)
     if outcome.status == "rejected":
@@ -81,10 +85,43 @@ def print_outcome(outcome: IngestOutcome, out: TextIO | None = None) -> None:
             "（duplicate: nothing changed）。",
             file=out,
         )
+        _print_earlier(outcome, out, db)
     else:
         print(f"结果：已保存为第 {outcome.upload_id} 次上传（stored）：", file=out)
         for key, version in outcome.versions.items():
             print(f"  {key.label()} → 第 {version} 版（当前）", file=out)
+
+
+def _print_earlier(outcome: IngestOutcome, out: TextIO, db: str | None) -> None:
+    """Which version the duplicate files are; for one no longer current, the restore command."""
+    for earlier in outcome.earlier:
+        print(f"  {earlier.describe_zh()}。", file=out)
+        if earlier.is_current:
+            continue
+        key = earlier.key
+        command = [
+            "python -m perfcore restore",
+            f"--year {key.year}",
+            f"--department {shlex.quote(key.department)}",
+            f"--project {shlex.quote(key.project)}",
+            f"--version {earlier.version}",
+            *([f"--db {shlex.quote(db)}"] if db else []),
+        ]
+        print(
+            f"    重新上传不会使第 {earlier.version} 版成为当前版本；如要以这些文件为准，请恢复：\n"
+            f"    {' '.join(command)}\n"
+            f"    (these files are version {earlier.version}, version {earlier.current} is "
+            f"current; re-uploading changes nothing, restore makes version {earlier.version} "
+            "current again)",
+            file=out,
+        )
+    more = len(outcome.assessment.results) - len(outcome.earlier)
+    if more > 0:
+        print(
+            f"  另有 {more} 个评价未逐一列出，可用 python -m perfcore history 查看各版本，"
+            "用 python -m perfcore restore 恢复。",
+            file=out,
+        )
 
 
 @_guarded
@@ -99,7 +136,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     prepared = prepare_upload(files, rule_set=args.rule_set)
     with open_store(_store_path(args), seed=False) as store:
         outcome = store.ingest_prepared(prepared, uploaded_by=args.user)
-    print_outcome(outcome)
+    print_outcome(outcome, db=args.db)
     return 1 if outcome.status == "rejected" else 0
 
 

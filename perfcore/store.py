@@ -43,6 +43,7 @@ Progress = Callable[[float, str], None]
 Place = tuple[str | None, int | None]  # (file, row) a line or finding was read from
 __all__ = [
     "DEFAULT_DB",
+    "EarlierVersion",
     "IngestOutcome",
     "PreparedUpload",
     "Store",
@@ -106,11 +107,48 @@ def prepare_upload(
 
 
 @dataclass(frozen=True)
+class EarlierVersion:
+    """For a duplicate upload: the version the same files made of an evaluation, and which
+    version of it is current now (a restore may have made another one current since)."""
+
+    key: EvaluationKey
+    version: int
+    current: int
+
+    @property
+    def is_current(self) -> bool:
+        return self.version == self.current
+
+    def describe_zh(self) -> str:
+        if self.is_current:
+            return f"{self.key.label()}：这些文件即第 {self.version} 版，仍是当前版本"
+        return f"{self.key.label()}：这些文件即第 {self.version} 版，当前为第 {self.current} 版"
+
+
+@dataclass(frozen=True)
 class IngestOutcome:
     status: Literal["stored", "rejected", "duplicate"]
     assessment: Assessment
     upload_id: int | None  # the new upload, or the earlier identical one for a duplicate
     versions: dict[EvaluationKey, int]  # the version each evaluation got (empty unless stored)
+    # A duplicate: which version the files are, for the first DUPLICATE_KEYS_SHOWN evaluations.
+    earlier: tuple[EarlierVersion, ...] = ()
+
+    def duplicate_note(self, how_to_restore: str) -> str:
+        """What the earlier identical upload is now, in Chinese, ending in `how_to_restore`
+        (where the reader restores a version, in their tool's words) when one is not current.
+
+        Same files change nothing, even when a restore has since made another version current:
+        making these files' version current again is a restore, never a re-upload.
+        """
+        parts = [e.describe_zh() for e in self.earlier]
+        more = len(self.assessment.results) - len(self.earlier)
+        if more > 0:
+            parts.append(f"另有 {more} 个评价未逐一列出")
+        text = "；".join(parts)
+        if more > 0 or any(not e.is_current for e in self.earlier):
+            text += f"。重新上传不会使旧版本成为当前版本；如要以这些文件为准，{how_to_restore}"
+        return text + "。" if text else ""
 
 
 class Store:
@@ -186,8 +224,9 @@ class Store:
         with self._transaction() as cur:
             earlier = one_row(cur, "upload_by_sha256", {"sha256": prepared.sha256})
             if earlier is not None:
-                report(1.0, "这些文件此前已上传过，未做任何更改。")
-                return IngestOutcome("duplicate", assessment, earlier[0], {})
+                report(1.0, f"这些文件与第 {earlier[0]} 次上传完全相同，未做任何更改。")
+                shown = _earlier_versions(cur, earlier[0], assessment)
+                return IngestOutcome("duplicate", assessment, earlier[0], {}, shown)
             upload_id, versions_by_key = self._write_upload(cur, prepared, uploaded_by, report)
         report(1.0, f"已保存 {len(versions_by_key)} 个评价。")
         return IngestOutcome("stored", assessment, upload_id, versions_by_key)
@@ -372,6 +411,25 @@ class Store:
 
             self.recompute(rule_set, part, requested_by=requested_by)
         return todo
+
+
+DUPLICATE_KEYS_SHOWN = 5  # a duplicate's message names this many evaluations at most
+
+
+def _earlier_versions(
+    cur: duckdb.DuckDBPyConnection, upload_id: int, assessment: Assessment
+) -> tuple[EarlierVersion, ...]:
+    """The version upload `upload_id` made of each evaluation (the first few) and the current one."""
+    found = []
+    for result in assessment.results[:DUPLICATE_KEYS_SHOWN]:
+        key = result.key
+        rows = versions.history(cur, key.year, key.department, key.project)
+        made = rows[(rows["upload_id"] == upload_id) & (rows["action"] == "ingest")]
+        current = rows[rows["is_current"]]
+        if not made.empty and not current.empty:
+            version, now = int(made["version"].iloc[0]), int(current["version"].iloc[0])
+            found.append(EarlierVersion(key, version, now))
+    return tuple(found)
 
 
 def _all_runs(own: EvaluationResult, shipped: Sequence[str]) -> tuple[EvaluationResult, ...]:

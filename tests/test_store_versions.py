@@ -3,6 +3,7 @@ history lists every version with who and when, and `as_of` shows the data as it 
 
 from __future__ import annotations
 
+import shlex
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from perfcore import cli, queries
 from perfcore.model import EvaluationKey
-from perfcore.store import Store
+from perfcore.store import EarlierVersion, Store, open_store
 from perfcore.versions import VersionNotFound
 from tests.fixtures.snapshot import table_checksums
 from tests.fixtures.uploads import seed_like, write
@@ -163,3 +164,55 @@ def test_recompute_under_an_unknown_rule_set_changes_nothing(seeded_store: Store
     with pytest.raises(UnknownRuleSet):
         seeded_store.recompute("atlantis")
     assert table_checksums(seeded_store.cursor()) == before
+
+
+def test_reuploading_an_older_version_is_a_duplicate_that_says_how_to_restore_it(
+    seeded_store: Store,
+) -> None:
+    _reupload(seeded_store)
+    assert seeded_store.restore(SEED_KEY, 1, restored_by="carol") == 3
+    before = table_checksums(seeded_store.cursor())
+    again = seeded_store.ingest(seed_like([SEED_KEY], edits=V2_EDITS), uploaded_by="alice")
+    assert again.status == "duplicate"
+    assert again.upload_id == 2
+    assert again.earlier == (EarlierVersion(SEED_KEY, 2, 3),)
+    note = again.duplicate_note("请在「恢复旧版本」中恢复")
+    assert "：这些文件即第 2 版，当前为第 3 版" in note
+    assert note.endswith("如要以这些文件为准，请在「恢复旧版本」中恢复。")
+    assert table_checksums(seeded_store.cursor()) == before  # by the contract: nothing changed
+    assert _current(seeded_store) == (3, 97.13)
+
+
+def test_a_duplicate_of_the_current_version_needs_no_restore(seeded_store: Store) -> None:
+    _reupload(seeded_store)
+    again = seeded_store.ingest(seed_like([SEED_KEY], edits=V2_EDITS), uploaded_by="alice")
+    assert again.status == "duplicate"
+    assert again.earlier == (EarlierVersion(SEED_KEY, 2, 2),)
+    note = again.duplicate_note("请在「恢复旧版本」中恢复")
+    assert "：这些文件即第 2 版，仍是当前版本" in note and "恢复" not in note
+
+
+def test_a_duplicate_from_the_command_line_prints_the_restore_command_that_works(
+    seeded_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = [str(p) for p in write(seed_like([SEED_KEY], edits=V2_EDITS), tmp_path / "v2")]
+    db = ["--db", str(seeded_db)]
+    assert cli.main(["ingest", *paths, *db]) == 0
+    key_args = ["--year", "2022", "--department", SEED_KEY.department]
+    assert (
+        cli.main(["restore", *key_args, "--project", SEED_KEY.project, "--version", "1", *db]) == 0
+    )
+    capsys.readouterr()
+    assert cli.main(["ingest", *paths, *db]) == 0
+    out = capsys.readouterr().out
+    assert "与第 2 次上传的文件完全相同，未做任何更改" in out
+    assert f"{SEED_KEY.label()}：这些文件即第 2 版，当前为第 3 版" in out
+    (command,) = [line.strip() for line in out.splitlines() if "perfcore restore" in line]
+    argv = shlex.split(command)
+    assert argv[:3] == ["python", "-m", "perfcore"]
+    assert cli.main(argv[3:]) == 0
+    assert "第 2 版恢复为第 4 版" in capsys.readouterr().out
+    with open_store(seeded_db) as store:
+        history = store.history(SEED_KEY)
+    assert history["is_current"].tolist() == [False, False, False, True]
+    assert history["restored_from"].tolist()[-1] == 2

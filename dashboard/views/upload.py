@@ -110,7 +110,10 @@ def _store(files: list[UploadFile]) -> None:
             status.update(label="与已有上传相同", state="complete")
             state.upload_notice = (
                 "info",
-                f"这些文件与第 {outcome.upload_id} 次上传完全相同，未做任何更改。",
+                f"这些文件与第 {outcome.upload_id} 次上传完全相同，未做任何更改。"
+                + outcome.duplicate_note(
+                    "请在本页下方「恢复旧版本」中选择该评价和版本，恢复为当前版本"
+                ),
             )
             state.upload_round += 1
         else:
