@@ -434,23 +434,29 @@ def _deadline(line: IndicatorLine, weight: Decimal, rules: RuleSet, method: Meth
         return _Scored(
             weight, "deadline", f"时效指标：实际为「{actual.raw}」，视为按期完成，得满分。"
         )
+    if band is not None:
+        return _banded(line, weight, rules, band, f"时效指标：实际为「{actual.raw}」")
     return _kept(line, "时效指标的完成情况无法从文字判断")
 
 
 def _qualitative(line: IndicatorLine, weight: Decimal, rules: RuleSet) -> _Scored:
     target, actual = line.target, line.actual
-    band: int | None
     if actual.kind is ValueKind.QUALITATIVE and target.text and actual.text == target.text:
-        band, how = 0, "完成情况与目标表述一致"
-    else:
-        band = _achieved_word(actual, rules)
-        how = f"完成情况「{actual.raw}」"
+        return _banded(line, weight, rules, 0, "定性指标：完成情况与目标表述一致")
+    band = _achieved_word(actual, rules)
     if band is None:
         return _Scored(
             line.score_reported,
             "qualitative_unknown",
             "定性指标：无法从文字判断完成档次，沿用自评得分。",
         )
+    return _banded(line, weight, rules, band, f"定性指标：完成情况「{actual.raw}」")
+
+
+def _banded(line: IndicatorLine, weight: Decimal, rules: RuleSet, band: int, how: str) -> _Scored:
+    """A row placed in qualitative band `band` by its text: the reported score is kept and
+    `_tier_findings` checks it lies in the band, since perfcore never invents a score inside a
+    band (DESIGN §4). Only the top band has a score to give when none was reported: full."""
     label = rules.qualitative_bands[band].label
     low, high = rules.band_range(band, weight)
     span = f"{fmt(round2(low))}–{fmt(round2(high))} 分"
@@ -458,15 +464,24 @@ def _qualitative(line: IndicatorLine, weight: Decimal, rules: RuleSet) -> _Score
     if reported is None:
         score = weight if band == 0 else None
         note = "未填自评得分，按满分计" if band == 0 else "未填自评得分，无法在档内确定分数"
-        return _Scored(
-            score, "qualitative", f"定性指标：{how}，属「{label}」档（{span}），{note}。", label
-        )
+        return _Scored(score, "qualitative", f"{how}，属「{label}」档（{span}），{note}。", label)
     return _Scored(
         reported,
         "qualitative",
-        f"定性指标：{how}，属「{label}」档（{span}），自评 {fmt(reported)} 分。",
+        f"{how}，属「{label}」档（{span}），自评 {fmt(reported)} 分。",
         label,
     )
+
+
+def _text_actual(line: IndicatorLine, weight: Decimal, rules: RuleSet) -> _Scored:
+    """A numeric target with a text actual (≥100人 → 部分完成): the words decide the band."""
+    actual = line.actual
+    band = _achieved_word(actual, rules)
+    if band == 0:
+        return _Scored(weight, "higher", f"实际完成值为文字「{actual.raw}」，视为达成，得满分。")
+    if band is not None:
+        return _banded(line, weight, rules, band, f"实际完成值为文字「{actual.raw}」")
+    return _kept(line, f"实际完成值为文字「{actual.raw}」，无法与数值目标比较")
 
 
 def _in_band(score: Decimal, band: int, weight: Decimal, rules: RuleSet) -> bool:
@@ -505,13 +520,7 @@ def score_indicator(line: IndicatorLine, rules: RuleSet) -> tuple[IndicatorScore
     elif target.kind is ValueKind.DEADLINE:
         scored = _deadline(line, weight, rules, method)
     elif actual.kind is ValueKind.QUALITATIVE:
-        band = _achieved_word(actual, rules)
-        if band == 0:
-            scored = _Scored(
-                weight, "higher", f"实际完成值为文字「{actual.raw}」，视为达成，得满分。"
-            )
-        else:
-            scored = _kept(line, f"实际完成值为文字「{actual.raw}」，无法与数值目标比较")
+        scored = _text_actual(line, weight, rules)
     else:
         pair = to_comparable(target, actual)
         scored = _quantitative(line, weight, rules, method, pair)

@@ -207,11 +207,50 @@ def test_qualitative_tiers(actual, reported, tier, out_of_tier):
         ("基本完成", "部分达成年度指标并具有一定效果"),
         ("非常及时", "达成年度指标"),
         ("按时完成", "达成年度指标"),
+        ("基本按时", "部分达成年度指标并具有一定效果"),  # 按时 alone is the top band
+        ("基本及时", "部分达成年度指标并具有一定效果"),
+        ("基本按时完成", "部分达成年度指标并具有一定效果"),
+        ("基本按期完成", "部分达成年度指标并具有一定效果"),
     ],
 )
 def test_negated_or_delayed_achievement_words_are_not_achieved(actual, tier):
     score, _ = score_indicator(line("持续保证", actual, 20, 10, reason="说明"), NATIONAL)
     assert score.tier == tier
+
+
+@pytest.mark.parametrize("rules", [NATIONAL, HUBEI, HUNAN], ids=lambda r: r.name)
+@pytest.mark.parametrize("actual", ["基本按时", "基本及时"])
+def test_mostly_on_time_is_the_second_band_in_every_rule_set(rules, actual):
+    score, _ = score_indicator(line("持续保证", actual, 10, 7, reason="说明"), rules)
+    assert score.tier == rules.qualitative_bands[1].label
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "level2"),
+    [
+        ("≥100人", "部分完成", "数量指标"),  # a numeric target, a text actual
+        ("按时完成", "基本按时", "时效指标"),  # 按时 used to win: full marks
+        ("2022年底", "基本及时", "时效指标"),
+    ],
+)
+def test_a_text_actual_in_a_lower_band_is_checked_against_the_band(target, actual, level2):
+    """The reported score is kept (never invented inside the band) and checked against it."""
+    full, _ = score_indicator(line(target, actual, 10, 10, level2=level2), NATIONAL)
+    codes = {f.code for f in _}
+    assert full.score_computed == Decimal(10)
+    assert full.tier == "部分达成年度指标并具有一定效果"
+    assert "QUALITATIVE_OUT_OF_TIER" in codes  # 10 is not in [6, 8)
+    inside, findings = score_indicator(
+        line(target, actual, 10, 7, level2=level2, reason="x"), NATIONAL
+    )
+    assert inside.score_computed == Decimal(7)
+    assert not {f.code for f in findings} & {"QUALITATIVE_OUT_OF_TIER", "SCORE_KEPT"}
+
+
+def test_a_text_actual_in_a_lower_band_without_a_reported_score_is_not_given_one():
+    score, _ = score_indicator(line("≥100人", "未完成", 10), NATIONAL)
+    assert score.tier == "未达成年度指标且效果较差"
+    assert score.score_computed is None
 
 
 def test_a_negated_deadline_is_not_met():
