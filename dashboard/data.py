@@ -31,7 +31,7 @@ DEPARTMENT: Final = "dept"
 PROJECT: Final = "project"
 GRADE: Final = "grade"
 RULE_SET: Final = "rules"
-AS_OF: Final = "asof"  # a free (unbound) parameter: pins a shared link to a data version
+AS_OF: Final = "asof"  # a free (unbound) parameter pinning a link to a data version: keep_pin
 FILTER_KEYS: Final = (YEAR, DEPARTMENT, PROJECT, GRADE, RULE_SET)
 OWN_RULES: Final = "各自规则"  # the rule-set choice meaning "each evaluation's own rule set"
 
@@ -41,13 +41,13 @@ TEMPLATES_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "templa
 
 
 @st.cache_resource(show_spinner="正在打开数据库…")
-def _open(path: str) -> Store:
+def _open(*, path: str) -> Store:
     return open_store(path)
 
 
 def store() -> Store:
     """The store at PERF_DB (default data/perf.duckdb), created and seeded on first use."""
-    return _open(str(db_path()))
+    return _open(path=str(db_path()))
 
 
 _RUN_VERSION: Final = "_perf_data_version"
@@ -75,37 +75,45 @@ def data_version() -> int:
 
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _query(
-    name: str, f: Filters, path: str, version: int, options: tuple[tuple[str, Any], ...] = ()
+    *, name: str, f: Filters, path: str, version: int, options: tuple[tuple[str, Any], ...]
 ) -> pd.DataFrame:
     # `version` is only a cache key: a new upload changes it and so misses the cache. Results
     # are summaries or bounded pages (kilobytes), kept as objects shared by every session:
     # st.cache_data would unpickle a fresh copy on every hit, a tenth of a rerun's CPU with
     # fifty viewers (py-spy). Callers get a shallow copy (see `_run`).
-    return getattr(queries, name)(_open(path), f, **dict(options))
+    return getattr(queries, name)(_open(path=path), f, **dict(options))
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _query_rows(
-    name: str, f: Filters, path: str, version: int, options: tuple[tuple[str, Any], ...] = ()
+    *, name: str, f: Filters, path: str, version: int, options: tuple[tuple[str, Any], ...]
 ) -> tuple[pd.Series, ...]:
     # object dtype: a row of counts and sums stays ints and Decimals, not all floats (10,000.0)
-    frame = _query(name, f, path, version, options)
+    frame = _query(name=name, f=f, path=path, version=version, options=options)
     return tuple(row for _, row in frame.astype(object).iterrows())
 
 
-def _cache_key(name: str, f: Filters, options: dict[str, Any]) -> tuple:
-    return name, f, str(store().path), data_version(), tuple(sorted(options.items()))
+def _cache_key(name: str, f: Filters, options: dict[str, Any]) -> dict[str, Any]:
+    # Cached functions are called with keywords only: for each positional argument Streamlit
+    # computes the function's signature again (inspect.signature), 8 % of a rerun (py-spy).
+    return {
+        "name": name,
+        "f": f,
+        "path": str(store().path),
+        "version": data_version(),
+        "options": tuple(sorted(options.items())),
+    }
 
 
 def _run(name: str, f: Filters, **options: Any) -> pd.DataFrame:
     """Query `name` through the cache. The shallow copy is the page's own: under pandas'
     copy-on-write nothing a page does to it can change the frame other sessions share."""
-    return _query(*_cache_key(name, f, options)).copy(deep=False)
+    return _query(**_cache_key(name, f, options)).copy(deep=False)
 
 
 def _rows(name: str, f: Filters, **options: Any) -> list[pd.Series]:
     """The rows of query `name`, each a Series of its own (see `_run`)."""
-    return [row.copy(deep=False) for row in _query_rows(*_cache_key(name, f, options))]
+    return [row.copy(deep=False) for row in _query_rows(**_cache_key(name, f, options))]
 
 
 def evaluations(f: Filters) -> pd.DataFrame:
@@ -181,19 +189,20 @@ def csv_export(name: str, f: Filters, headers: Mapping[str, str]) -> Callable[[]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _options(path: str, version: int, allowed: tuple[str, ...] | None = None) -> dict[str, list]:
-    return queries.filter_options(_open(path), allowed)
+def _options(*, path: str, version: int, allowed: tuple[str, ...] | None = None) -> dict[str, list]:
+    return queries.filter_options(_open(path=path), allowed)
 
 
 def options() -> dict[str, list]:
     """Values the sidebar offers: years, departments, projects, rule_sets (name, title), grades
     — only from the departments this user may see."""
     s = store()
-    return _options(str(s.path), data_version(), allowed_departments())
+    return _options(path=str(s.path), version=data_version(), allowed=allowed_departments())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _project_options(
+    *,
     path: str,
     version: int,
     years: tuple[int, ...],
@@ -202,7 +211,11 @@ def _project_options(
     allowed: tuple[str, ...] | None,
 ) -> tuple[list[str], int]:
     return queries.project_options(
-        _open(path), years=years, departments=departments, named=named, allowed_departments=allowed
+        _open(path=path),
+        years=years,
+        departments=departments,
+        named=named,
+        allowed_departments=allowed,
     )
 
 
@@ -213,46 +226,46 @@ def project_options(
     most `queries.PROJECT_OPTIONS_LIMIT`, plus the `named` ones that exist in this user's scope."""
     s = store()
     return _project_options(
-        str(s.path),
-        data_version(),
-        tuple(int(y) for y in years),
-        tuple(departments),
-        tuple(dict.fromkeys(named)),
-        allowed_departments(),
+        path=str(s.path),
+        version=data_version(),
+        years=tuple(int(y) for y in years),
+        departments=tuple(departments),
+        named=tuple(dict.fromkeys(named)),
+        allowed=allowed_departments(),
     )
 
 
 def is_empty() -> bool:
     """True when no evaluation is stored at all (not merely none matching the filters)."""
     s = store()
-    return not _options(str(s.path), data_version())["years"]
+    return not _options(path=str(s.path), version=data_version())["years"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _stale_rule_sets(path: str, version: int) -> dict[str, int]:
-    return _open(path).stale_rule_sets()
+def _stale_rule_sets(*, path: str, version: int) -> dict[str, int]:
+    return _open(path=path).stale_rule_sets()
 
 
 def stale_rule_sets() -> dict[str, int]:
     """Rule sets whose current scores an older scoring engine made → evaluations concerned."""
     s = store()
-    return _stale_rule_sets(str(s.path), data_version())
+    return _stale_rule_sets(path=str(s.path), version=data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _uploads(path: str, version: int, allowed: tuple[str, ...] | None) -> pd.DataFrame:
-    return queries.uploads(_open(path), allowed)
+def _uploads(*, path: str, version: int, allowed: tuple[str, ...] | None) -> pd.DataFrame:
+    return queries.uploads(_open(path=path), allowed)
 
 
 def uploads() -> pd.DataFrame:
     """Upload history, only uploads that touched this user's departments."""
     s = store()
-    return _uploads(str(s.path), data_version(), allowed_departments())
+    return _uploads(path=str(s.path), version=data_version(), allowed=allowed_departments())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _restorable(path: str, version: int, allowed: tuple[str, ...] | None) -> list[EvaluationKey]:
-    frame = queries.restorable_evaluations(_open(path), allowed)
+def _restorable(*, path: str, version: int, allowed: tuple[str, ...] | None) -> list[EvaluationKey]:
+    frame = queries.restorable_evaluations(_open(path=path), allowed)
     return [
         EvaluationKey(int(y), d, p)
         for y, d, p in zip(frame["year"], frame["department"], frame["project"], strict=True)
@@ -262,7 +275,7 @@ def _restorable(path: str, version: int, allowed: tuple[str, ...] | None) -> lis
 def restorable() -> list[EvaluationKey]:
     """The evaluations in this user's departments that have an older version to restore."""
     s = store()
-    return _restorable(str(s.path), data_version(), allowed_departments())
+    return _restorable(path=str(s.path), version=data_version(), allowed=allowed_departments())
 
 
 def history(key: EvaluationKey | None = None) -> pd.DataFrame:
@@ -297,6 +310,38 @@ def parse_as_of(raw: str | None) -> int | None:
     return int(raw.strip())
 
 
+_PINNED: Final = "_perf_pinned_version"
+
+
+def keep_pin() -> None:
+    """Keep a pinned link pinned for the whole visit (app.py calls it on every run).
+
+    `asof` is a free parameter, and Streamlit clears free parameters on a page switch (only
+    bound widgets keep theirs), so the version a link names is remembered in the session and
+    written back into the URL whenever a switch has dropped it. A link naming `asof` decides
+    afresh (an invalid value unpins); `unpin` ends it.
+    """
+    raw = st.query_params.get(AS_OF)
+    if raw is not None:
+        st.session_state[_PINNED] = parse_as_of(raw)
+    elif (pinned := st.session_state.get(_PINNED)) is not None:
+        st.query_params[AS_OF] = str(pinned)
+
+
+def unpin() -> None:
+    """Back to the latest data (the 查看最新数据 button): forget the pin, drop it from the URL."""
+    st.session_state.pop(_PINNED, None)
+    if AS_OF in st.query_params:
+        del st.query_params[AS_OF]
+
+
+def pinned_version() -> int | None:
+    """The data version this visit is pinned to (see `keep_pin`); None = the latest data."""
+    if _PINNED in st.session_state:
+        return st.session_state[_PINNED]
+    return parse_as_of(st.query_params.get(AS_OF))
+
+
 def allowed_departments() -> tuple[str, ...] | None:
     """The signed-in user's department scope (None = all); nothing before the login ran."""
     access = login.current_access()
@@ -304,9 +349,9 @@ def allowed_departments() -> tuple[str, ...] | None:
 
 
 def current_filters() -> Filters:
-    """Filters for this rerun, from the sidebar widgets and the `asof` link parameter, cut to
-    the user's department scope — the one place every page query gets its scope from."""
-    chosen = filters_from_state(st.session_state, parse_as_of(st.query_params.get(AS_OF)))
+    """Filters for this rerun, from the sidebar widgets and the pinned data version (`asof`),
+    cut to the user's department scope — the one place every page query gets its scope from."""
+    chosen = filters_from_state(st.session_state, pinned_version())
     return replace(chosen, allowed_departments=allowed_departments())
 
 

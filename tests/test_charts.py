@@ -274,13 +274,20 @@ def test_figures_are_cached_by_the_content_of_their_frames() -> None:
     frame = pd.DataFrame({"name": ["甲", "乙"], "value": [1.0, 2.0]}).astype(
         {"name": "string[pyarrow]"}
     )
-    first = common._figure("test_cache", builder, (frame,), ())
-    assert common._figure("test_cache", builder, (frame.copy(),), ()) is first
+    first = common._figure(name="test_cache", _builder=builder, args=(frame,), kwargs=())
+    assert (
+        common._figure(name="test_cache", _builder=builder, args=(frame.copy(),), kwargs=())
+        is first
+    )
     assert len(built) == 1
     changed = frame.copy()
     changed.loc[1, "value"] = 3.0
-    assert common._figure("test_cache", builder, (changed,), ()) is not first
+    assert (
+        common._figure(name="test_cache", _builder=builder, args=(changed,), kwargs=()) is not first
+    )
     renamed = frame.copy()
     renamed.loc[0, "name"] = "丙"
-    assert common._figure("test_cache", builder, (renamed,), ()) is not first
+    assert (
+        common._figure(name="test_cache", _builder=builder, args=(renamed,), kwargs=()) is not first
+    )
     assert len(built) == 3

@@ -10,7 +10,6 @@ written only when the download button is clicked.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Final
 
 import pandas as pd
@@ -156,11 +155,12 @@ def pinned_note(f: Filters) -> None:
         "  \nA snapshot of an earlier data version; newer data exists.",
         icon=":material/update:",
     )
-    here = (st.context.url or "").split("?")[0]
-    st.link_button(
+    st.button(
         "查看最新数据",
-        here + data.link("", replace(f, as_of=None)).removeprefix("./"),
         icon=":material/arrow_forward:",
+        key="pinned_to_latest",
+        on_click=data.unpin,
+        help="离开固定链接，显示当前最新的数据（筛选保持不变）。",
     )
 
 
@@ -246,7 +246,7 @@ def _content_key(value: pd.DataFrame | pd.Series) -> tuple:
     max_entries=256,
     hash_funcs={pd.DataFrame: _content_key, pd.Series: _content_key},
 )
-def _figure(name: str, _builder: Callable[..., object], args: tuple, kwargs: tuple) -> object:
+def _figure(*, name: str, _builder: Callable[..., object], args: tuple, kwargs: tuple) -> object:
     # `name` stands for the builder in the cache key (Streamlit does not hash functions).
     return _builder(*args, **dict(kwargs))
 
@@ -259,5 +259,5 @@ def chart(alt: str, builder: Callable[..., object], *args: object, **kwargs: obj
     is the data itself, and st.plotly_chart serialises a copy, never changing the figure.
     """
     key = f"{builder.__module__}.{builder.__qualname__}"
-    figure = _figure(key, builder, args, tuple(sorted(kwargs.items())))
+    figure = _figure(name=key, _builder=builder, args=args, kwargs=tuple(sorted(kwargs.items())))
     st.plotly_chart(figure, width="stretch", config={"displaylogo": False}, alt=alt)
