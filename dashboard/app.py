@@ -178,6 +178,7 @@ data.begin_run()
 page = st.navigation(
     [p for p in PAGES if access.can_upload or p.url_path != "upload"], position="top"
 )
+data.keep_pin()  # a pinned link stays pinned when the menu switches pages
 if not data.is_empty():
     # Read before the widgets: a bound widget drops values it cannot offer from the URL.
     requested = {key: st.query_params.get_all(key) for key in data.FILTER_KEYS}

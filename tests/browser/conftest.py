@@ -1,5 +1,7 @@
 """One `streamlit run dashboard/app.py` per session on a free local port, with its own PERF_DB in
-a temp dir (seeded by the app on first open), driven by Debian's /usr/bin/chromium.
+a temp dir, driven by Debian's /usr/bin/chromium. The store holds the seed (data version 1) and
+the seed again as 2023 (version 2): the pages show two evaluations, and a link pinned to
+version 1 has newer data to differ from.
 
 Playwright never downloads a browser here. Without /usr/bin/chromium the suite is skipped on a
 developer machine and fails in CI (CI=true), where `.ci/run` installs it.
@@ -18,6 +20,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from perfcore.model import UploadFile
+from perfcore.store import SEED_DIR, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -54,6 +59,14 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": DESKTOP, "locale": "zh-CN"}
 
 
+def seed_as_year(year: int) -> list[UploadFile]:
+    """The seed tables as an upload for another year: a new evaluation, not a duplicate."""
+    return [
+        UploadFile(p.name, p.read_text(encoding="utf-8").replace("\n2022,", f"\n{year},").encode())
+        for p in sorted(SEED_DIR.glob("*.csv"))
+    ]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -79,7 +92,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
     port = _free_port()
     log = (folder / "streamlit.log").open("wb")
-    env = {**os.environ, "PERF_DB": str(folder / "perf.duckdb")}
+    db = folder / "perf.duckdb"
+    with open_store(db) as store:  # seeded on creation: version 1
+        assert store.ingest(seed_as_year(2023), uploaded_by="browser-test").status == "stored"
+    env = {**os.environ, "PERF_DB": str(db)}
     proc = subprocess.Popen(
         [
             sys.executable,

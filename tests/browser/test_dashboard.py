@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -115,6 +116,24 @@ def test_a_copied_link_opens_the_same_view(page: Page, app_url: str, browser: Br
         no_exception(other)
     finally:
         fresh.close()
+
+
+def test_a_pinned_link_stays_pinned_across_pages(page: Page, app_url: str):
+    """`asof` is no widget, so Streamlit drops it on a page switch unless the app puts it back."""
+    open_app(page, f"{app_url}/?asof=1")
+    note = page.get_by_text("这是数据版本 1 时的快照")
+    expect(note).to_be_visible()
+    page.get_by_role("link", name="资金执行").first.click()
+    wait_for_app_run(page)
+    expect(page).to_have_url(re.compile(r"/funds\?(.*&)?asof=1(&|$)"))
+    expect(note).to_be_visible()
+    executed = page.get_by_test_id("stMetric").filter(has_text="全年执行数")
+    expect(executed.get_by_test_id("stMetricValue")).to_have_text("261.46 万元")  # 2022 alone
+    page.get_by_role("button", name="查看最新数据").click()
+    wait_for_app_run(page)
+    expect(note).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/funds$"))
+    no_exception(page)
 
 
 def test_a_link_with_unknown_values_explains_itself(page: Page, app_url: str):
