@@ -2,7 +2,8 @@
 
 One catalogue for the reader, the checks and the store, so that a severity is decided in one
 place and the review page can explain any code to a leader. A test fails when code emits a
-code that is not listed here.
+code that is not listed here. A code may name a second, `escalated` severity for its serious
+case; the code that emits it only says whether the case is the serious one (`escalate=True`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ class CodeSpec:
     title: str  # short Chinese title for grouping in the UI
     title_en: str
     explain: str  # what it means and what to do, in words a leader understands
+    escalated: Severity | None = None  # the severity of the serious case, when a code has one
 
 
 CODES: dict[str, CodeSpec] = {
@@ -223,11 +225,17 @@ CODES: dict[str, CodeSpec] = {
         "total rescaled for not-applicable rows",
         "存在不适用的指标，总分按适用指标得分折算为百分制。",
     ),
+    # Only where no other finding already says the score was kept (VALUE_MISSING, UNIT_MISMATCH,
+    # WEIGHT_MISSING, QUALITATIVE_TIER_UNKNOWN do). A warning when the kept score is the full
+    # weight, since full marks then stand on a row the rules cannot confirm as achieved (a late
+    # deadline, words of no band); a note otherwise, the reviewer has less to doubt.
     "SCORE_KEPT": CodeSpec(
         "info",
         "保留自评得分",
         "reported score kept",
-        "该指标无法按公式复核，复核得分沿用自评得分。",
+        "该指标无法按公式复核（如时效指标晚于目标完成、完成值的文字无法判断是否达成），复核得分沿用自评得分。"
+        "自评为满分时提示为警告：规则无法确认该指标已达成，请核实是否应当扣分。",
+        escalated="warning",
     ),
     # --- consistency checks ------------------------------------------------------------------
     "WEIGHTS_NOT_100": CodeSpec(
@@ -317,6 +325,17 @@ CODES: dict[str, CodeSpec] = {
 }
 
 
-def finding(code: str, message: str, message_en: str, location: Location | None = None) -> Finding:
-    """Build a finding whose severity comes from the catalogue."""
-    return Finding(CODES[code].severity, code, message, message_en, location)
+def finding(
+    code: str,
+    message: str,
+    message_en: str,
+    location: Location | None = None,
+    *,
+    escalate: bool = False,
+) -> Finding:
+    """Build a finding whose severity comes from the catalogue (its escalated one if asked)."""
+    spec = CODES[code]
+    if escalate and spec.escalated is None:
+        raise ValueError(f"{code} has no escalated severity")
+    severity = spec.escalated if escalate and spec.escalated else spec.severity
+    return Finding(severity, code, message, message_en, location)

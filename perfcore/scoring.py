@@ -267,10 +267,17 @@ class _Scored:
     rule: str
     explanation: str
     tier: str | None = None
+    unconfirmed: tuple[str, str] | None = None  # why the score was kept (zh, en): SCORE_KEPT
 
 
 def _kept(line: IndicatorLine, why: str) -> _Scored:
+    """Keep the reported score where another finding already says why (a blank value, units)."""
     return _Scored(line.score_reported, "kept_reported", f"{why}，沿用自评得分。")
+
+
+def _kept_unconfirmed(line: IndicatorLine, why: str, why_en: str) -> _Scored:
+    """Keep the reported score where nothing else would tell the reviewer: SCORE_KEPT does."""
+    return replace(_kept(line, why), unconfirmed=(why, why_en))
 
 
 def _achieved_word(value: ParsedValue, rules: RuleSet) -> int | None:
@@ -428,7 +435,11 @@ def _deadline(line: IndicatorLine, weight: Decimal, rules: RuleSet, method: Meth
                 "deadline",
                 f"时效指标：{actual.raw} 完成，早于或等于 {target.raw}，得满分。",
             )
-        return _kept(line, f"时效指标：{actual.raw} 完成，晚于 {target.raw}，规则未规定逾期扣分")
+        return _kept_unconfirmed(
+            line,
+            f"时效指标：{actual.raw} 完成，晚于 {target.raw}，未按期完成，规则未规定逾期扣分",
+            f"finished {actual.raw!r}, after {target.raw!r}; the rules set no penalty for lateness",
+        )
     band = _achieved_word(actual, rules)
     if band == 0:
         return _Scored(
@@ -436,7 +447,11 @@ def _deadline(line: IndicatorLine, weight: Decimal, rules: RuleSet, method: Meth
         )
     if band is not None:
         return _banded(line, weight, rules, band, f"时效指标：实际为「{actual.raw}」")
-    return _kept(line, "时效指标的完成情况无法从文字判断")
+    return _kept_unconfirmed(
+        line,
+        f"时效指标：完成情况「{actual.raw}」无法与「{target.raw}」比较",
+        f"the completion {actual.raw!r} cannot be compared with the deadline {target.raw!r}",
+    )
 
 
 def _qualitative(line: IndicatorLine, weight: Decimal, rules: RuleSet) -> _Scored:
@@ -481,7 +496,11 @@ def _text_actual(line: IndicatorLine, weight: Decimal, rules: RuleSet) -> _Score
         return _Scored(weight, "higher", f"实际完成值为文字「{actual.raw}」，视为达成，得满分。")
     if band is not None:
         return _banded(line, weight, rules, band, f"实际完成值为文字「{actual.raw}」")
-    return _kept(line, f"实际完成值为文字「{actual.raw}」，无法与数值目标比较")
+    return _kept_unconfirmed(
+        line,
+        f"实际完成值为文字「{actual.raw}」，无法与数值目标「{line.target.raw}」比较",
+        f"the text actual {actual.raw!r} cannot be compared with the target {line.target.raw!r}",
+    )
 
 
 def _in_band(score: Decimal, band: int, weight: Decimal, rules: RuleSet) -> bool:
@@ -545,6 +564,8 @@ def score_indicator(line: IndicatorLine, rules: RuleSet) -> tuple[IndicatorScore
         # than the row is worth: SCORE_ABOVE_WEIGHT reports it, the computed score stops here.
         score = weight
         explanation += f"自评得分超过分值，复核得分以分值 {fmt(weight)} 分为上限。"
+    if scored.unconfirmed is not None:
+        findings.append(_score_kept(line, score, weight, *scored.unconfirmed))
     return (
         IndicatorScore(
             line=line,
@@ -554,6 +575,26 @@ def score_indicator(line: IndicatorLine, rules: RuleSet) -> tuple[IndicatorScore
             tier=scored.tier,
         ),
         findings,
+    )
+
+
+def _score_kept(
+    line: IndicatorLine, score: Decimal | None, weight: Decimal, why: str, why_en: str
+) -> Finding:
+    """SCORE_KEPT: a warning when the kept score is full marks the rules cannot confirm."""
+    full = score is not None and weight > 0 and score >= weight
+    if full:
+        verdict = f"自评为满分 {fmt(weight)} 分，规则无法确认该指标已达成，请核实是否应当扣分"
+    elif score is None:
+        verdict = "未填自评得分，复核得分空缺（合计时按 0 分计）"
+    else:
+        verdict = f"复核得分沿用自评得分 {fmt(score)} 分（分值 {fmt(weight)}）"
+    return finding(
+        "SCORE_KEPT",
+        f"「{line.name}」{why}；{verdict}。",
+        f"{line.name!r}: reported score {fmt(score)} of {fmt(weight)} kept: {why_en}.",
+        _at(line, "得分"),
+        escalate=full,
     )
 
 

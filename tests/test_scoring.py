@@ -235,8 +235,8 @@ def test_mostly_on_time_is_the_second_band_in_every_rule_set(rules, actual):
 )
 def test_a_text_actual_in_a_lower_band_is_checked_against_the_band(target, actual, level2):
     """The reported score is kept (never invented inside the band) and checked against it."""
-    full, _ = score_indicator(line(target, actual, 10, 10, level2=level2), NATIONAL)
-    codes = {f.code for f in _}
+    full, findings = score_indicator(line(target, actual, 10, 10, level2=level2), NATIONAL)
+    codes = {f.code for f in findings}
     assert full.score_computed == Decimal(10)
     assert full.tier == "部分达成年度指标并具有一定效果"
     assert "QUALITATIVE_OUT_OF_TIER" in codes  # 10 is not in [6, 8)
@@ -251,6 +251,71 @@ def test_a_text_actual_in_a_lower_band_without_a_reported_score_is_not_given_one
     score, _ = score_indicator(line("≥100人", "未完成", 10), NATIONAL)
     assert score.tier == "未达成年度指标且效果较差"
     assert score.score_computed is None
+
+
+def kept_findings(ln, rules=NATIONAL):
+    score, findings = score_indicator(ln, rules)
+    return score, [f for f in findings if f.code == "SCORE_KEPT"]
+
+
+def test_a_late_deadline_keeps_the_reported_score_and_says_so():
+    score, kept = kept_findings(line("9月前", "12月", 20, 20, name="验收", level2="时效指标"))
+    assert score.score_computed == Decimal(20)  # no rule for lateness: nothing invented
+    assert score.rule == "kept_reported"
+    assert [f.severity for f in kept] == ["warning"]  # full marks on a late row
+    assert "12月" in kept[0].message and "9月前" in kept[0].message
+    assert kept[0].location.column == "得分"
+
+
+def test_a_kept_score_below_full_is_only_a_note():
+    ln = line("9月前", "12月", 20, 15, level2="时效指标", reason="天气原因延误")
+    score, kept = kept_findings(ln)
+    assert score.score_computed == Decimal(15)
+    assert [f.severity for f in kept] == ["info"]
+    _, unreported = kept_findings(line("9月前", "12月", 20, level2="时效指标"))
+    assert [f.severity for f in unreported] == ["info"]
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "level2"),
+    [
+        ("≥100人", "正常开展", "数量指标"),  # a numeric target, words of no band
+        ("按时完成", "12月", "时效指标"),  # an undated deadline, a month: cannot be compared
+    ],
+)
+def test_a_score_kept_without_any_rule_is_flagged(target, actual, level2):
+    score, kept = kept_findings(line(target, actual, 10, 10, level2=level2))
+    assert score.score_computed == Decimal(10)
+    assert [f.severity for f in kept] == ["warning"]
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "weight", "already"),
+    [
+        ("", "100%", 10, None),  # VALUE_MISSING (a check) says it
+        ("≥90%", "95户", 10, "UNIT_MISMATCH"),
+        ("根据实际工作需要录用", "582人", 10, "QUALITATIVE_TIER_UNKNOWN"),
+        ("≥5组", "5组", None, "WEIGHT_MISSING"),
+    ],
+)
+def test_a_kept_score_another_finding_explains_is_not_flagged_twice(
+    target, actual, weight, already
+):
+    score, findings = score_indicator(line(target, actual, weight, 10), NATIONAL)
+    assert score.score_computed == Decimal(10)
+    codes = {f.code for f in findings}
+    assert "SCORE_KEPT" not in codes
+    assert already is None or already in codes
+
+
+def test_score_kept_declares_its_raised_severity_in_the_catalogue():
+    from perfcore.codes import CODES, finding
+
+    spec = CODES["SCORE_KEPT"]
+    assert (spec.severity, spec.escalated) == ("info", "warning")
+    assert finding("SCORE_KEPT", "甲", "a", escalate=True).severity == "warning"
+    with pytest.raises(ValueError):
+        finding("SCORE_DIFFERS", "甲", "a", escalate=True)
 
 
 def test_a_negated_deadline_is_not_met():
