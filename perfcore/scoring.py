@@ -511,26 +511,51 @@ def _in_band(score: Decimal, band: int, weight: Decimal, rules: RuleSet) -> bool
 def score_indicator(line: IndicatorLine, rules: RuleSet) -> tuple[IndicatorScore, list[Finding]]:
     """Score one 三级指标 line (parent rows are handled by score_evaluation)."""
     method = parse_method(line.method)
-    findings: list[Finding] = []
     if method.kind == "not_applicable":
         return IndicatorScore(line, None, "not_applicable", "评分方法为不适用，不计分。", False), []
     if method.kind == "parent":
         return IndicatorScore(line, None, "parent", "汇总行，得分为下级指标之和。", False), []
-    weight = line.weight
-    if weight is None:
-        findings.append(
-            finding(
-                "WEIGHT_MISSING",
-                f"「{line.name}」没有分值，无法复核，沿用自评得分。",
-                f"{line.name!r} has no weight; the reported score is kept.",
-                _at(line, "分值"),
-            )
-        )
-        return IndicatorScore(
-            line, line.score_reported, "kept_reported", "没有分值，沿用自评得分。"
-        ), findings
+    if line.weight is None:
+        return _weightless(line, rules, method)
+    return _weighted(line, line.weight, rules, method)
 
+
+def _is_quantitative(line: IndicatorLine, method: Method) -> bool:
+    """Both values are numbers to compare by formula: not qualitative, blank, deadline or text."""
     target, actual = line.target, line.actual
+    return not (
+        method.kind == "qualitative"
+        or target.kind in (ValueKind.QUALITATIVE, ValueKind.DEADLINE)
+        or target.is_missing
+        or actual.is_missing
+        or actual.kind is ValueKind.QUALITATIVE
+    )
+
+
+def _weightless(
+    line: IndicatorLine, rules: RuleSet, method: Method
+) -> tuple[IndicatorScore, list[Finding]]:
+    """No 分值: nothing to score, but a target set too low is still worth a reviewer's look."""
+    findings: list[Finding] = []
+    if _is_quantitative(line, method):
+        findings.extend(_over_achievement(line, rules, to_comparable(line.target, line.actual)))
+    findings.append(
+        finding(
+            "WEIGHT_MISSING",
+            f"「{line.name}」没有分值，无法复核，沿用自评得分。",
+            f"{line.name!r} has no weight; the reported score is kept.",
+            _at(line, "分值"),
+        )
+    )
+    kept = IndicatorScore(line, line.score_reported, "kept_reported", "没有分值，沿用自评得分。")
+    return kept, findings
+
+
+def _weighted(
+    line: IndicatorLine, weight: Decimal, rules: RuleSet, method: Method
+) -> tuple[IndicatorScore, list[Finding]]:
+    target, actual = line.target, line.actual
+    findings: list[Finding] = []
     scored: _Scored
     if method.kind == "qualitative" or target.kind is ValueKind.QUALITATIVE:
         scored = _qualitative(line, weight, rules)

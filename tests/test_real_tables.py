@@ -59,6 +59,9 @@ def test_longyang_parent_rows_are_not_counted_twice():
     children = sum(s.line.score_reported for s in result.indicators if s.counted)
     assert result.total_computed == result.funds.score_computed + children
     assert codes["WEIGHT_MISSING"] == 1
+    too_low = [f for f in result.findings if f.code == "TARGET_TOO_LOW"]
+    assert [f.location.row for f in too_low] == [13]  # 三、土样植株化验: 105 against ≧60, no 分值
+    assert "三、土样植株化验" in too_low[0].message
 
 
 def test_lijiang_met_targets_scored_below_full_without_reason():

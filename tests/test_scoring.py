@@ -346,6 +346,15 @@ def test_blank_target_or_actual_keeps_reported_score():
     assert score.rule == "kept_reported"
 
 
+def test_a_row_without_weight_is_still_checked_for_a_target_set_too_low():
+    """Longyang's 三、土样植株化验 (≧60个 → 105个, 175 %) has no 分值 but a target to review."""
+    score, codes = computed(line("≧60个", "105个", None, 5, name="三、土样植株化验"))
+    assert score == Decimal(5)
+    assert {"WEIGHT_MISSING", "TARGET_TOO_LOW"} <= codes
+    assert "TARGET_TOO_LOW" not in computed(line("≧60个", "65个", None, 5))[1]
+    assert "TARGET_TOO_LOW" not in computed(line("≧60个", "105个", None, 5, method="定性"))[1]
+
+
 def test_missing_weight_keeps_reported_and_warns():
     score, codes = computed(line("≥5组", "5组", None, 5))
     assert score == Decimal(5)
