@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from dashboard import data, errors, login
 from dashboard import format as fmt
@@ -170,19 +171,27 @@ def _share_box(f: data.Filters) -> None:
         st.code(here + data.link("", pinned).removeprefix("./"), language=None, wrap_lines=True)
 
 
-# Nothing below runs until the login knows who this is; the upload page is registered only for
-# those who may upload, so a viewer's /upload link lands on the overview.
-access = login.require_access(PAGES)
-login.show_account(access)
-data.begin_run()
-page = st.navigation(
-    [p for p in PAGES if access.can_upload or p.url_path != "upload"], position="top"
-)
-data.keep_pin()  # a pinned link stays pinned when the menu switches pages
-if not data.is_empty():
-    # Read before the widgets: a bound widget drops values it cannot offer from the URL.
-    requested = {key: st.query_params.get_all(key) for key in data.FILTER_KEYS}
-    choices = _sidebar_filters(data.options(), requested[data.PROJECT])
-    _report_unknown_link_values(requested, choices)
-st.title(page.title)
-errors.run_page(page)
+def _frame() -> StreamlitPage:
+    """Everything around the page — login, menu, pinned version, sidebar filters, title — and
+    the page to run.
+
+    Nothing runs until the login knows who this is; the upload page is registered only for
+    those who may upload, so a viewer's /upload link lands on the overview.
+    """
+    access = login.require_access(PAGES)
+    login.show_account(access)
+    data.begin_run()
+    page = st.navigation(
+        [p for p in PAGES if access.can_upload or p.url_path != "upload"], position="top"
+    )
+    data.keep_pin()  # a pinned link stays pinned when the menu switches pages
+    if not data.is_empty():
+        # Read before the widgets: a bound widget drops values it cannot offer from the URL.
+        requested = {key: st.query_params.get_all(key) for key in data.FILTER_KEYS}
+        choices = _sidebar_filters(data.options(), requested[data.PROJECT])
+        _report_unknown_link_values(requested, choices)
+    st.title(page.title)
+    return page
+
+
+errors.run_page(errors.run_frame(_frame))

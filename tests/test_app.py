@@ -7,13 +7,17 @@ upload in one test never shows in another.
 from __future__ import annotations
 
 import json
+import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from dashboard import data
 from perfcore.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,3 +218,35 @@ def test_empty_store_renders_the_helpful_page(tmp_path, monkeypatch):
     at.switch_page("views/upload.py").run()
     assert not at.exception
     assert at.file_uploader
+
+
+@pytest.fixture
+def hosted(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Hosted error display (--client.showErrorDetails=none, as deploy/ runs it)."""
+    before = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "none")
+    yield
+    config.set_option("client.showErrorDetails", before)
+
+
+def _broken_options() -> dict:
+    raise RuntimeError("internal detail /srv/secret/path")
+
+
+def test_hosted_a_failing_sidebar_shows_the_friendly_message_and_logs_it(
+    seeded_db, hosted, monkeypatch, caplog
+):
+    monkeypatch.setattr(data, "options", _broken_options)
+    with caplog.at_level(logging.ERROR, logger="dashboard.errors"):
+        at = app()
+    assert not at.exception
+    assert "页面出错了" in at.error[0].value
+    assert "/srv/secret/path" not in at.error[0].value
+    assert "/srv/secret/path" in caplog.text
+    assert not at.title  # no page is drawn on a broken frame
+
+
+def test_locally_a_failing_sidebar_raises_as_usual(seeded_db, monkeypatch):
+    monkeypatch.setattr(data, "options", _broken_options)
+    at = app()
+    assert "internal detail" in at.exception[0].message
