@@ -47,20 +47,26 @@ def _open(*, path: str) -> Store:
 
 def store() -> Store:
     """The store at PERF_DB (default data/perf.duckdb), created and seeded on first use."""
-    return _open(path=str(db_path()))
+    remembered = st.session_state.get(_RUN_STORE)
+    return _open(path=str(db_path())) if remembered is None else remembered
 
 
+_RUN_STORE: Final = "_perf_store"
 _RUN_VERSION: Final = "_perf_data_version"
 
 
 def begin_run() -> None:
-    """Read the store's data version once for this script run (app.py calls it first).
+    """Look up the store and read its data version once for this script run (app.py calls it
+    first).
 
     Every cached query keys on the version; asking DuckDB for it on each call was a sixth of
-    the server's CPU with ten viewers (py-spy). The app's own writes forget the remembered
-    version, and another session's upload shows from that session's next rerun on.
+    the server's CPU with ten viewers (py-spy), and each cached lookup of the store itself
+    cost more than the query it served. The app's own writes forget the remembered version,
+    and another session's upload shows from that session's next rerun on.
     """
-    st.session_state[_RUN_VERSION] = store().data_version()
+    current = _open(path=str(db_path()))
+    st.session_state[_RUN_STORE] = current
+    st.session_state[_RUN_VERSION] = current.data_version()
 
 
 def _forget_version() -> None:
@@ -188,7 +194,8 @@ def csv_export(name: str, f: Filters, headers: Mapping[str, str]) -> Callable[[]
     return lambda: queries.export_csv(s, name, f, headers)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# The small lookups below are shared objects too (see `_query`); callers get copies.
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _options(*, path: str, version: int, allowed: tuple[str, ...] | None = None) -> dict[str, list]:
     return queries.filter_options(_open(path=path), allowed)
 
@@ -197,10 +204,11 @@ def options() -> dict[str, list]:
     """Values the sidebar offers: years, departments, projects, rule_sets (name, title), grades
     — only from the departments this user may see."""
     s = store()
-    return _options(path=str(s.path), version=data_version(), allowed=allowed_departments())
+    shared = _options(path=str(s.path), version=data_version(), allowed=allowed_departments())
+    return {name: list(values) for name, values in shared.items()}
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _project_options(
     *,
     path: str,
@@ -225,7 +233,7 @@ def project_options(
     """(projects the 项目 filter lists, how many match the chosen years and departments): at
     most `queries.PROJECT_OPTIONS_LIMIT`, plus the `named` ones that exist in this user's scope."""
     s = store()
-    return _project_options(
+    projects, n_matching = _project_options(
         path=str(s.path),
         version=data_version(),
         years=tuple(int(y) for y in years),
@@ -233,6 +241,7 @@ def project_options(
         named=tuple(dict.fromkeys(named)),
         allowed=allowed_departments(),
     )
+    return list(projects), n_matching
 
 
 def is_empty() -> bool:
@@ -241,7 +250,7 @@ def is_empty() -> bool:
     return not _options(path=str(s.path), version=data_version())["years"]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _stale_rule_sets(*, path: str, version: int) -> dict[str, int]:
     return _open(path=path).stale_rule_sets()
 
@@ -249,7 +258,7 @@ def _stale_rule_sets(*, path: str, version: int) -> dict[str, int]:
 def stale_rule_sets() -> dict[str, int]:
     """Rule sets whose current scores an older scoring engine made → evaluations concerned."""
     s = store()
-    return _stale_rule_sets(path=str(s.path), version=data_version())
+    return dict(_stale_rule_sets(path=str(s.path), version=data_version()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
