@@ -225,6 +225,13 @@ CODES: dict[str, CodeSpec] = {
         "total rescaled for not-applicable rows",
         "存在不适用的指标，总分按适用指标得分折算为百分制。",
     ),
+    "VALUES_NOT_APPLICABLE": CodeSpec(
+        "info",
+        "指标写明不适用",
+        "indicator marked not applicable",
+        "年度指标值和实际完成值都写明“不适用”（或“不涉及”“无此项”等），该指标按评分方法“不适用”处理："
+        "不计分，总分按适用指标得分折算为百分制。若该指标其实适用，请填写指标值和完成值。",
+    ),
     # Only where no other finding already says the score was kept (VALUE_MISSING, UNIT_MISMATCH,
     # WEIGHT_MISSING, QUALITATIVE_TIER_UNKNOWN do). A warning when the kept score is the full
     # weight, since full marks then stand on a row the rules cannot confirm as achieved (a late

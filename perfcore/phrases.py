@@ -180,6 +180,13 @@ def is_trusted_unit(unit: str) -> bool:
     return len(unit) <= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in unit)
 
 
+# A whole cell saying the indicator does not apply this year, compared without spaces, brackets
+# or a final stop. 无 is not one: 无 is an actual (无投诉, 无事故), not an exemption.
+NOT_APPLICABLE_WORDS = frozenset({
+    "不适用", "本项不适用", "此项不适用", "不涉及", "未涉及", "本年不涉及", "无此项", "不考核",
+    "n/a",
+})  # fmt: skip
+
 # Words that negate the phrase right after them (不及时, 未按时, 不能完成, 没有达到).
 NEGATIONS: tuple[str, ...] = (
     "尚未",

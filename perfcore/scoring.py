@@ -30,7 +30,7 @@ from perfcore.model import (
 )
 from perfcore.phrases import negated_by
 from perfcore.rules import RuleSet, canonical_grade
-from perfcore.values import to_comparable
+from perfcore.values import is_not_applicable, is_not_given, to_comparable
 
 # The scoring engine's version, stored with every scoring run. Bump it whenever a change can
 # alter a computed score, tier, explanation or finding of data already stored: runs made by an
@@ -515,9 +515,35 @@ def score_indicator(line: IndicatorLine, rules: RuleSet) -> tuple[IndicatorScore
         return IndicatorScore(line, None, "not_applicable", "评分方法为不适用，不计分。", False), []
     if method.kind == "parent":
         return IndicatorScore(line, None, "parent", "汇总行，得分为下级指标之和。", False), []
+    if _values_say_not_applicable(line):
+        return _not_applicable_by_values(line)
     if line.weight is None:
         return _weightless(line, rules, method)
     return _weighted(line, line.weight, rules, method)
+
+
+def _values_say_not_applicable(line: IndicatorLine) -> bool:
+    """Both cells say 不适用 (or one does and the other is a / marker): the unit's way of
+    writing 评分方法 不适用. A blank cell is an omission, not an exemption."""
+    cells = (line.target.raw, line.actual.raw)
+    said = [is_not_applicable(cell) for cell in cells]
+    marked = [bool(cell.strip()) and is_not_given(cell) for cell in cells]
+    return any(said) and all(s or m for s, m in zip(said, marked, strict=True))
+
+
+def _not_applicable_by_values(line: IndicatorLine) -> tuple[IndicatorScore, list[Finding]]:
+    """Excluded exactly as 评分方法 不适用 is (the total is rescaled), with a note saying why."""
+    target, actual = line.target.raw, line.actual.raw
+    why = f"年度指标值「{target}」与实际完成值「{actual}」写明不适用"
+    excluded = IndicatorScore(line, None, "not_applicable", f"{why}，按不适用处理，不计分。", False)
+    note = finding(
+        "VALUES_NOT_APPLICABLE",
+        f"「{line.name}」的{why}，按评分方法“不适用”处理：不计分，总分按适用指标折算为百分制。",
+        f"{line.name!r}: target {target!r} and actual {actual!r} say not applicable; "
+        "the row is excluded and the total rescaled.",
+        _at(line, "实际完成值"),
+    )
+    return excluded, [note]
 
 
 def _is_quantitative(line: IndicatorLine, method: Method) -> bool:

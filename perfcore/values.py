@@ -15,6 +15,7 @@ from perfcore.model import Operator, ParsedValue, ValueKind
 from perfcore.phrases import (
     MONEY_IN_YUAN,
     NATURE_WORDS,
+    NOT_APPLICABLE_WORDS,
     OCR_UNITS,
     SYMBOL_OPERATORS,
     UNIT_SCALES,
@@ -85,6 +86,14 @@ def is_not_given(text: str | None) -> bool:
         return True
     compact = normalise_text(text).replace(" ", "")
     return not compact or set(compact) <= _NOT_GIVEN_CHARS
+
+
+def is_not_applicable(text: str | None) -> bool:
+    """True for a cell that says the indicator does not apply: 不适用, （不涉及）, 无此项, N/A."""
+    if text is None:
+        return False
+    compact = normalise_text(text).replace(" ", "").strip("()[]【】。.").lower()
+    return compact in NOT_APPLICABLE_WORDS
 
 
 def canonical_unit(unit: str) -> str:

@@ -382,6 +382,33 @@ def test_not_applicable_row_excluded_and_total_rescaled_to_100():
     assert not result2.indicators[2].counted
 
 
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [("不适用", "不适用"), ("不涉及", "不涉及"), ("/", "不适用"), ("不适用", "—")],
+)
+def test_not_applicable_written_in_the_values_is_excluded_like_the_method(target, actual):
+    """Not applicable in both cells used to match as 达成 and, unscored, get full marks (80)."""
+    ev = evaluation(
+        line("≥10", "10", 40, 40, name="甲"),
+        line("≥10", "5", 40, 20, name="乙", reason="原因"),
+        line(target, actual, 10, None, name="丙"),
+    )
+    result = score_evaluation(ev, NATIONAL)
+    assert result.total_computed == Decimal("77.78")  # (10 + 40 + 20) × 100 / 90, as the method
+    row = result.indicators[2]
+    assert (row.rule, row.counted, row.score_computed) == ("not_applicable", False, None)
+    why = [f for f in result.findings if f.code == "VALUES_NOT_APPLICABLE"]
+    assert [f.severity for f in why] == ["info"] and "丙" in why[0].message
+    assert "NOT_APPLICABLE_RESCALED" in {f.code for f in result.findings}
+
+
+@pytest.mark.parametrize(("target", "actual"), [("≥10个", "不适用"), ("不适用", ""), ("无", "无")])
+def test_not_applicable_in_one_value_only_is_not_excluded(target, actual):
+    score, findings = score_indicator(line(target, actual, 10, 10), NATIONAL)
+    assert score.counted and score.rule != "not_applicable"
+    assert "VALUES_NOT_APPLICABLE" not in {f.code for f in findings}
+
+
 def test_parent_rows_are_detected_and_not_counted_twice():
     lines = [
         line("≧20000亩", "20000亩", None, 15, name="一、示范区建立"),

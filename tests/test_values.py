@@ -11,6 +11,7 @@ from perfcore.values import (
     ParsedNumber,
     ValueParseError,
     format_value,
+    is_not_applicable,
     normalise_text,
     parse_amount_wan,
     parse_fraction,
@@ -463,3 +464,19 @@ def test_split_target(cells: tuple[str | None, str | None, str | None], expected
 def test_split_target_feeds_parse_value() -> None:
     value = parse_value(split_target("﹦", "72890", "元"))
     assert (value.operator, value.number, value.unit) == (EQ, D(72890), "元")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["不适用", " 不 适 用 ", "（不适用）", "不涉及", "未涉及", "无此项", "本项不适用", "N/A"],
+)
+def test_not_applicable_words(text: str) -> None:
+    assert is_not_applicable(text)
+
+
+@pytest.mark.parametrize(
+    "text", [None, "", "/", "—", "无", "0", "适用", "不适用于农村", "持续保证", "≥10个"]
+)
+def test_not_applicable_words_are_whole_cells(text: str | None) -> None:
+    """无 is a valid actual (无投诉), a / marker only means "not given"."""
+    assert not is_not_applicable(text)
