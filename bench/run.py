@@ -115,6 +115,11 @@ def run_size(
     raw = _repeat(lambda: throughput.duckdb_read_csv(generated, work / "raw.duckdb"), repeat, 1e9)
     result["duckdb_read_csv"] = _figure(raw)
     log(f"  duckdb read_csv {result['duckdb_read_csv']['median_s']:.2f} s")
+    floor = _repeat(lambda: throughput.python_csv_floor(generated), repeat, SLOW_BUDGET_S)
+    result["python_csv_floor"] = _figure(floor)
+    result["python_csv_floor"]["ratio_to_duckdb"] = (
+        result["python_csv_floor"]["median_s"] / result["duckdb_read_csv"]["median_s"]
+    )
     sample = min(evaluations, SCORE_SAMPLE)
     assessed = _repeat(lambda: throughput.assess_parts(generated, sample), repeat, SLOW_BUDGET_S)
     result["assess"] = _figure(assessed)
@@ -223,6 +228,13 @@ def _mb(value: int | None) -> str:
     return "—" if value is None else f"{value / 1e6:,.0f} MB"
 
 
+def _csv_floor(size: dict) -> str:
+    floor = size.get("python_csv_floor")
+    if floor is None:
+        return "—"
+    return f"{_s(floor['median_s'])} ({floor['ratio_to_duckdb']:.1f}× DuckDB)"
+
+
 def _worst_page(size: dict, mode: str, which: str) -> float:
     return max(t[which] for t in size["pages"][mode].values())
 
@@ -232,6 +244,7 @@ def _rows(size: dict) -> list[tuple[str, str]]:
     rows = [
         ("data rows (4 tables)", _rate(sum(size["rows"].values()))),
         ("DuckDB read_csv (raw load)", _s(size["duckdb_read_csv"]["median_s"])),
+        ("Python csv.reader over the same files (floor)", _csv_floor(size)),
         ("`perfcore ingest` (all parts)", _s(size["ingest"]["median_s"])),
         ("ingest ÷ DuckDB read_csv", f"{size['ingest']['ratio_to_duckdb']:.0f}×"),
         ("ingest rows/s", _rate(size["ingest"]["rows_per_s"])),

@@ -7,6 +7,7 @@ so the ingest/DuckDB ratio compares like with like.
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 import time
@@ -61,6 +62,20 @@ def duckdb_read_csv(generated: Generated, db: Path) -> Timed:
         db.unlink(missing_ok=True)
     if rows != sum(generated.rows.values()):
         raise RuntimeError(f"read_csv loaded {rows} rows, the generator wrote {generated.rows}")
+    return Timed(seconds, rows, generated.evaluations)
+
+
+def python_csv_floor(generated: Generated) -> Timed:
+    """Python's own floor for a row-by-row reader: `csv.reader` over every file, one tuple per
+    row and nothing done with it. Whatever parses, scores and checks in Python starts here."""
+    started = time.perf_counter()
+    rows = 0
+    for path in generated.files:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader)  # the header
+            rows += sum(1 for _ in reader)
+    seconds = time.perf_counter() - started
     return Timed(seconds, rows, generated.evaluations)
 
 

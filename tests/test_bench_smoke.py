@@ -144,6 +144,7 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     results = json.loads(out.read_text(encoding="utf-8"))
     size = results["sizes"][str(N)]
     assert size["duckdb_read_csv"]["rows"] == sum(size["rows"].values())
+    assert size["python_csv_floor"]["rows"] == sum(size["rows"].values())
     assert size["assess"]["evaluations"] == N and size["ingest"]["evaluations"] == N
     assert set(size["pages"]["default"]) == set(size["pages"]["one_project"]) == set(PAGES)
     assert size["pages"]["project"].startswith("合成数据")
@@ -156,6 +157,7 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     assert size["app_peak_rss_bytes"] > 0 and size["db_bytes"] > 0
     table = markdown(results)
     assert "N = 20" in table and "3 viewers" in table and "Targets at N = 20" in table
+    assert "csv.reader over the same files (floor)" in table
     assert results["streamlit_floor_paint_s"] > 0 and "Streamlit's own floor" in table
     assert results["streamlit_floor_repeat_paint_s"] > 0 and "scripts cached" in table
     assert results["streamlit_floor_viewers"]["reruns"] == 3 * RERUNS_PER_VIEWER
