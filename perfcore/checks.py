@@ -29,6 +29,7 @@ def check_evaluation(result: EvaluationResult, rules: RuleSet) -> list[Finding]:
         findings.extend(check_line(score, rules))
     findings.extend(check_weights(result, rules))
     findings.extend(check_reported_total(result, rules))
+    findings.extend(check_funds_score(result))
     findings.extend(check_funds_rows(result, rules))
     findings.extend(check_expenditures(result, rules))
     findings.extend(check_grade(result, rules))
@@ -153,6 +154,28 @@ def check_reported_total(result: EvaluationResult, rules: RuleSet) -> list[Findi
             Location(column="自评得分"),
         )
     ]
+
+
+def check_funds_score(result: EvaluationResult) -> list[Finding]:
+    """The funds score, like an indicator's, may not pass its weight (12 of 10)."""
+    reported, weight = result.funds.score_reported, result.funds.weight
+    if reported is None or reported <= weight:
+        return []
+    return [
+        finding(
+            "SCORE_ABOVE_WEIGHT",
+            f"预算执行率得分 {fmt(reported)} 超过分值 {fmt(weight)}。",
+            f"Funds score {fmt(reported)} above weight {fmt(weight)}.",
+            _at(_funds_location(result), "得分"),
+        )
+    ]
+
+
+def _funds_location(result: EvaluationResult) -> Location | None:
+    """The 年度资金总额 row, which carries the funds score, else the first funds row."""
+    funds = result.evaluation.funds
+    total = next((f for f in funds if f.source is FundsSource.TOTAL), funds[0] if funds else None)
+    return total.location if total else None
 
 
 def check_funds_rows(result: EvaluationResult, rules: RuleSet) -> list[Finding]:

@@ -186,7 +186,7 @@ CODES: dict[str, CodeSpec] = {
         "warning",
         "资金执行得分不一致",
         "funds score differs from computed",
-        "预算执行率得分应为 分值 × 执行率（执行率最高按 100% 计），自评得分与此不同。",
+        "预算执行率得分应为 分值 × 执行率（全国默认执行率最高按 100% 计），自评得分与此不同。",
     ),
     "TARGET_TOO_LOW": CodeSpec(
         "warning",
@@ -291,7 +291,8 @@ CODES: dict[str, CodeSpec] = {
         "info",
         "执行数超过预算数",
         "more executed than budgeted",
-        "全年执行数超过全年预算数（执行率超过 100%），执行率得分按 100% 封顶，请核实是否存在超预算支出。",
+        "全年执行数超过全年预算数（执行率超过 100%），请核实是否存在超预算支出。执行率得分按评分规则处理："
+        "全国默认按 100% 封顶，规则设为不封顶时按实际执行率计分。",
     ),
     "EXECUTION_RATE_MISMATCH": CodeSpec(
         "warning",

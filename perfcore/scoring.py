@@ -183,21 +183,31 @@ def _pct(rate: Decimal) -> str:
     return f"{fmt(round2(rate * HUNDRED))}%"
 
 
+def _over_executed(
+    total: FundsLine, rate: Decimal, score: Decimal, weight: Decimal, rules: RuleSet
+) -> Finding:
+    """FUNDS_OVER_EXECUTED, saying what the rule set does with a rate above 100 %."""
+    if rules.funds_cap:
+        how, how_en = "执行率得分按 100% 封顶", "the score is capped at 100 %"
+    else:
+        how = f"本规则执行率不封顶，得 {fmt(score)} 分（分值 {fmt(weight)}）"
+        how_en = f"this rule set does not cap the rate: {fmt(score)} of {fmt(weight)}"
+    return finding(
+        "FUNDS_OVER_EXECUTED",
+        f"全年执行数 {fmt(total.executed)} 万元超过全年预算数 {fmt(total.annual_budget)} 万元"
+        f"（执行率 {_pct(rate)}），{how}。",
+        f"Executed exceeds the annual budget (rate {_pct(rate)}); {how_en}.",
+        total.location,
+    )
+
+
 def _funds_rate_findings(
     total: FundsLine, rate: Decimal, score: Decimal, weight: Decimal, rules: RuleSet
 ) -> list[Finding]:
     out: list[Finding] = []
     loc = total.location
     if rate > 1:
-        out.append(
-            finding(
-                "FUNDS_OVER_EXECUTED",
-                f"全年执行数 {fmt(total.executed)} 万元超过全年预算数 {fmt(total.annual_budget)} 万元"
-                f"（执行率 {_pct(rate)}），执行率得分按 100% 封顶。",
-                f"Executed exceeds the annual budget (rate {_pct(rate)}); the score is capped.",
-                loc,
-            )
-        )
+        out.append(_over_executed(total, rate, score, weight, rules))
     reported_rate = total.execution_rate_reported
     if reported_rate is not None and abs(reported_rate - rate) > rules.rate_tolerance:
         out.append(

@@ -37,6 +37,19 @@ def test_score_above_weight():
     assert "SCORE_DIFFERS" in found
 
 
+def test_funds_score_above_weight():
+    """Like an indicator row: 12 on a funds weight of 10 is above the weight, not only different."""
+    ev = evaluation(*full_marks_lines(), funds_lines=funds(reported=12))
+    result = score_evaluation(ev, NATIONAL)
+    above = [f for f in result.findings if f.code == "SCORE_ABOVE_WEIGHT"]
+    assert len(above) == 1 and "12" in above[0].message and "10" in above[0].message
+    assert above[0].location.column == "得分"
+    assert "FUNDS_SCORE_DIFFERS" in {f.code for f in result.findings}
+    assert "SCORE_ABOVE_WEIGHT" not in codes(
+        evaluation(*full_marks_lines(), funds_lines=funds(reported=10))
+    )
+
+
 def test_negative_score():
     lines = [*full_marks_lines()[:-1], line("≥10", "0", 10, -1, name="负分", reason="x")]
     assert "SCORE_NEGATIVE" in codes(evaluation(*lines))

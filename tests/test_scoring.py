@@ -462,6 +462,22 @@ def test_funds_over_100_percent_is_capped_and_noted():
     assert "FUNDS_OVER_EXECUTED" in {f.code for f in findings}
 
 
+def test_funds_over_execution_message_follows_the_rule_sets_cap():
+    from dataclasses import replace
+
+    capped = next(
+        f for f in score_funds(funds("100", "120"), NATIONAL)[1] if f.code == "FUNDS_OVER_EXECUTED"
+    )
+    assert "按 100% 封顶" in capped.message
+    uncapped_rules = replace(NATIONAL, funds_cap=False)
+    score, findings = score_funds(funds("100", "120"), uncapped_rules)
+    assert score.score_computed == Decimal("12.00")
+    over = next(f for f in findings if f.code == "FUNDS_OVER_EXECUTED")
+    assert "封顶" not in over.message.replace("不封顶", "")
+    assert "不封顶" in over.message and "12" in over.message
+    assert "capped" not in over.message_en.replace("not capped", "")
+
+
 def test_funds_weight_comes_from_the_rule_set_unless_printed():
     assert score_funds(funds("278.4449", "30"), HUBEI)[0].score_computed == Decimal("2.15")
     assert score_funds(funds("100", "50"), NATIONAL)[0].weight == Decimal(10)
