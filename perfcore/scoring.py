@@ -36,7 +36,9 @@ from perfcore.values import is_not_applicable, is_not_given, to_comparable
 # alter a computed score, tier, explanation or finding of data already stored: runs made by an
 # older engine are then reported stale, and `perfcore seed` (run by `make run` and at service
 # start) rescores them. Stores written before the stamp existed read as engine 0.
-ENGINE_VERSION = 1
+# 2: 比例 and 扣分:K follow a ≤ target; text actuals band-checked, 基本按时 is the second band;
+#    SCORE_KEPT; 不适用 in both values excluded; 目标设定偏低 on rows without 分值; funds messages.
+ENGINE_VERSION = 2
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
