@@ -61,7 +61,11 @@ def fmt(value: Decimal | None) -> str:
 
 @dataclass(frozen=True)
 class Method:
-    """A 评分方法 cell: kind is proportional, deduct, qualitative, pass_fail, not_applicable, parent."""
+    """A 评分方法 cell: kind is proportional, deduct, qualitative, pass_fail, not_applicable, parent.
+
+    比例 scores B ÷ A as higher-is-better unless the target has its own operator (≤2000元 stays
+    lower-is-better); 扣分:K takes the row's own direction, like every other method.
+    """
 
     kind: str | None
     points_per_pp: Decimal | None = None
