@@ -18,7 +18,7 @@ from typing import TextIO
 import pandas as pd
 
 from perfcore.cli import print_summary
-from perfcore.connection import StoreBusy
+from perfcore.connection import BadSetting, StoreBusy
 from perfcore.model import EvaluationKey, UploadFile
 from perfcore.rules import UnknownRuleSet, available_rule_sets
 from perfcore.scoring import fmt
@@ -56,7 +56,7 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
         except StoreBusy as exc:
             print(f"错误：{exc}", file=sys.stderr)
             return EXIT_BUSY
-        except VersionNotFound as exc:
+        except (VersionNotFound, BadSetting) as exc:
             print(f"错误：{exc}", file=sys.stderr)
             return 1
         except UnknownRuleSet as exc:

@@ -35,9 +35,24 @@ class StoreBusy(RuntimeError):
         self.path = path
 
 
+class BadSetting(ValueError):
+    """An environment setting the store reads has a value it cannot use."""
+
+
 def lock_timeout() -> float:
-    raw = os.environ.get("PERF_DB_LOCK_TIMEOUT", "")
-    return float(raw) if raw.strip() else DEFAULT_LOCK_TIMEOUT
+    raw = os.environ.get("PERF_DB_LOCK_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise BadSetting(
+            f"环境变量 PERF_DB_LOCK_TIMEOUT 应为等待的秒数（如 10），现为「{raw}」。"
+            f" / PERF_DB_LOCK_TIMEOUT must be a number of seconds ≥ 0, got {raw!r}"
+        )
+    return seconds
 
 
 def memory_limit() -> str:

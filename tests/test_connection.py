@@ -15,7 +15,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from perfcore.connection import DEFAULT_LOCK_TIMEOUT, StoreBusy, connect, lock_timeout
+from perfcore.connection import (
+    DEFAULT_LOCK_TIMEOUT,
+    BadSetting,
+    StoreBusy,
+    connect,
+    lock_timeout,
+)
 
 HOLD = """
 import sys, time, duckdb
@@ -95,3 +101,12 @@ def test_the_lock_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyP
     assert lock_timeout() == DEFAULT_LOCK_TIMEOUT
     monkeypatch.setenv("PERF_DB_LOCK_TIMEOUT", "2.5")
     assert lock_timeout() == 2.5
+
+
+@pytest.mark.parametrize("written", ["abc", "-1", "inf", "nan"])
+def test_a_lock_timeout_that_is_no_number_of_seconds_is_named(
+    monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    monkeypatch.setenv("PERF_DB_LOCK_TIMEOUT", written)
+    with pytest.raises(BadSetting, match=r"PERF_DB_LOCK_TIMEOUT 应为等待的秒数.*must be a number"):
+        lock_timeout()

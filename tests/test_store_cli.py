@@ -86,3 +86,11 @@ def test_seed_rescores_what_an_older_scoring_engine_computed(
         assert engines.fetchall() == [(ENGINE_VERSION,)]
     assert cli.main(["seed", "--db", str(seeded_db)]) == 0
     assert "评分程序已更新" not in capsys.readouterr().out
+
+
+def test_a_bad_lock_timeout_setting_is_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PERF_DB_LOCK_TIMEOUT", "ten")
+    assert cli.main(["seed", "--db", str(tmp_path / "perf.duckdb")]) == 1
+    assert "PERF_DB_LOCK_TIMEOUT 应为等待的秒数" in capsys.readouterr().err
