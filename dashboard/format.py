@@ -20,6 +20,7 @@ _GRADE_COLORS: Final = {"优": "green", "良": "blue", "中": "orange", "差": "
 _GRADE_WORDS: Final = {"优": "优秀", "良": "良好", "中": "中等", "差": "差"}
 _RULES: Final = {
     "higher": "越高越好（按比例）",
+    "lower": "越低越好（未超目标）",
     "lower_ratio": "越低越好（按比例）",
     "lower_linear": "越低越好（线性扣减）",
     "zero_target": "目标为零",
@@ -27,6 +28,8 @@ _RULES: Final = {
     "deduct": "按差距扣分",
     "pass_fail": "达标得满分",
     "qualitative": "定性档次",
+    "qualitative_unknown": "定性，无法判断档次",
+    "unit_mismatch": "单位不一致，保留自评",
     "kept_reported": "无法复核，保留自评",
     "not_applicable": "不适用",
     "parent": "汇总行",

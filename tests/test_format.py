@@ -1,6 +1,8 @@
 """Display rules: 万元 with two decimals, percentages, grades, inert user text."""
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -93,6 +95,14 @@ def test_rounding_is_half_up_like_the_tables():
     assert fmt.wan(Decimal("2.665")) == "2.67 万元"
     assert fmt.score(Decimal("7.125")) == "7.13"
     assert fmt.pct(Decimal("0.86205"), 2) == "86.21%"
+
+
+def test_every_rule_the_scorer_writes_has_a_chinese_label():
+    """A rule code new in perfcore/scoring.py must get its label here, or the page shows the code."""
+    source = (Path(__file__).resolve().parents[1] / "perfcore" / "scoring.py").read_text("utf-8")
+    written = set(re.findall(r'\(\s*[\w.]+,\s*"([a-z_]+)",\s*f?"', source))
+    assert {"higher", "lower", "deduct", "qualitative"} <= written  # the pattern still finds them
+    assert {code for code in written if fmt.rule_label(code) == code} == set()
 
 
 def test_rule_label():

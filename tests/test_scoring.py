@@ -211,6 +211,10 @@ def test_qualitative_tiers(actual, reported, tier, out_of_tier):
         ("基本及时", "部分达成年度指标并具有一定效果"),
         ("基本按时完成", "部分达成年度指标并具有一定效果"),
         ("基本按期完成", "部分达成年度指标并具有一定效果"),
+        ("按期", "达成年度指标"),  # on time, said without 完成
+        ("如期", "达成年度指标"),
+        ("准时", "达成年度指标"),
+        ("未按期", "未达成年度指标且效果较差"),
     ],
 )
 def test_negated_or_delayed_achievement_words_are_not_achieved(actual, tier):
