@@ -333,7 +333,8 @@ def _quantitative(
     a, b = pair
     direction = _method_direction(line, rules, method, a)
     if method.kind == "deduct":
-        return _deduct_quantitative(weight, a, b, direction, method)
+        in_points = line.target.unit == "%" and line.actual.unit == "%"
+        return _deduct_quantitative(weight, a, b, direction, method, in_points)
     met = b >= a if direction in ("higher", "equal") else b <= a
     if method.kind == "pass_fail":
         score = weight if met else ZERO
@@ -374,34 +375,40 @@ def _zero_target(weight: Decimal, actual: Decimal) -> _Scored:
 
 
 def _deduct_quantitative(
-    weight: Decimal, a: Decimal, b: Decimal, direction: str, method: Method
+    weight: Decimal, a: Decimal, b: Decimal, direction: str, method: Method, in_points: bool
 ) -> _Scored:
-    """扣分:K in the row's own direction: short of a floor, or over a cap (≤1% 差错率)."""
-    if direction != "lower":
-        return _deduct(weight, b / a * HUNDRED if a else HUNDRED, method, "实际 ÷ 目标")
-    if a == 0:
-        return _zero_target(weight, b)
-    return _deduct_over_cap(weight, a, b, method)
+    """扣分:K in the row's own direction: short of a floor, or over a cap (≤1% 差错率).
 
-
-def _deduct_over_cap(weight: Decimal, a: Decimal, b: Decimal, method: Method) -> _Scored:
-    """Lower-is-better 扣分:K: full at B ≤ A, else K off per percentage point of A that B is over.
-
-    The excess is measured as a share of the cap, (B − A) ÷ A, as the shortfall of a
-    higher-is-better row is measured as a share of its target.
+    A gap between two percentages is counted in percentage points, as the rules say it
+    (「每超过一个百分点扣0.5分」: ≤100% → 102% is 2 points over; ≥95% → 90% is 5 short).
+    Between other quantities it is the share of the target, (A − B) ÷ A or (B − A) ÷ A.
     """
+    if direction != "lower":
+        if in_points:
+            return _deduct(weight, HUNDRED - max(a - b, ZERO), method, "目标 − 实际，百分点")
+        return _deduct(weight, b / a * HUNDRED if a else HUNDRED, method, "实际 ÷ 目标")
+    if a == 0 and not in_points:
+        return _zero_target(weight, b)
+    return _deduct_over_cap(weight, a, b, method, in_points)
+
+
+def _deduct_over_cap(
+    weight: Decimal, a: Decimal, b: Decimal, method: Method, in_points: bool
+) -> _Scored:
+    """Lower-is-better 扣分:K: full at B ≤ A, else K off per percentage point over the cap."""
     k = method.points_per_pp or ZERO
     if b <= a:
         return _Scored(
             weight, "deduct", f"扣分法（反向指标）：实际 {fmt(b)} ≤ 目标 {fmt(a)}，得满分。"
         )
-    over = (b - a) / a * HUNDRED
+    over = b - a if in_points else (b - a) / a * HUNDRED
+    gap = f"{fmt(round2(over))} 个百分点" if in_points else f"的 {fmt(round2(over))}%"
     score = round2(max(ZERO, weight - over * k))
     return _Scored(
         score,
         "deduct",
-        f"扣分法（反向指标）：每超出目标 1 个百分点扣 {fmt(k)} 分，实际 {fmt(b)} 超出目标 {fmt(a)} 的 "
-        f"{fmt(round2(over))}%，{fmt(weight)} − {fmt(round2(over))} × {fmt(k)} = {fmt(score)}。",
+        f"扣分法（反向指标）：每超出目标 1 个百分点扣 {fmt(k)} 分，实际 {fmt(b)} 超出目标 {fmt(a)} "
+        f"{gap}，{fmt(weight)} − {fmt(round2(over))} × {fmt(k)} = {fmt(score)}。",
     )
 
 

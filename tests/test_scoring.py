@@ -115,6 +115,19 @@ def test_deduction_method_takes_points_per_percentage_point():
     assert "SCORE_DIFFERS" not in codes
 
 
+@pytest.mark.parametrize(
+    ("target", "actual", "expected"),
+    [
+        ("≥95%", "90%", "15.00"),  # 5 percentage points short, not 1 − 90 ÷ 95 = 5.26 %
+        ("≥95%", "96%", "20"),
+        ("≥200人", "190人", "15.00"),  # no percentages: 5 % of the target short
+    ],
+)
+def test_deduction_counts_percentage_points_between_percentages(target, actual, expected):
+    ln = line(target, actual, 20, method="扣分:1", reason="原因")
+    assert computed(ln)[0] == Decimal(expected)
+
+
 def test_deduction_never_goes_below_zero():
     ln = line("≥100%", "50%", 10, method="扣分:2")
     assert computed(ln)[0] == Decimal("0.00")
@@ -128,8 +141,10 @@ def test_deduction_never_goes_below_zero():
         ("≤2000元", "2100元", "招录成本", "15.00"),  # 5 % over the cap: 20 − 5 × 1
         ("≤100元", "300元", "招录成本", "0.00"),  # 200 % over: never below 0
         ("2000元", "1500元", "招录成本", "20"),  # no operator: a cost name is lower-is-better
-        ("0%", "0%", "差错率", "20"),  # a zero cap is full only at 0 …
-        ("0%", "2%", "差错率", "0"),  # … and 0 otherwise (it used to be full)
+        ("0%", "0%", "差错率", "20"),  # a zero cap: full at 0 (it used to be full always) …
+        ("0%", "2%", "差错率", "18.00"),  # … and 1 point off per percentage point over it
+        ("≤1%", "1.5%", "差错率", "19.50"),  # percentages: 0.5 points over, not 50 % of the cap
+        ("≤100%", "102%", "在职人员控制率", "18.00"),  # 「每超过一个百分点扣…」
     ],
 )
 def test_deduction_on_a_lower_is_better_target_deducts_over_the_cap(target, actual, name, expected):
