@@ -126,6 +126,16 @@ def test_satisfaction_and_cost_against_their_targets(seeded_db):
     assert by_value[99.85]["gauge"]["threshold"]["value"] == 85
 
 
+def test_satisfaction_sections_stack_on_a_tablet(seeded_db):
+    """st.columns never stacks (at 1024 px the gauges were clipped); a wrapping grid does."""
+    at = on_page("views/satisfaction.py")
+    assert not at.columns
+    grid = at.get("grid_container")[0].proto
+    assert grid.columns == 2 and grid.wrap and grid.min_column_width_px >= 420
+    sections = [b for b in at.get("grid_container")[0].children.values()]
+    assert len(sections) == 2
+
+
 def test_review_groups_findings_by_code(seeded_db):
     at = on_page("views/review.py")
     labels = [e.label for e in at.expander]

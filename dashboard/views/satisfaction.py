@@ -69,9 +69,11 @@ def _bullets(level2: str, page: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-columns = st.columns(2, gap="medium")
-for column, (title, chart_title, level2, export, empty_text) in zip(columns, sections, strict=True):
-    with column, st.container(border=True):
+# Side by side on a desktop, one above the other on a tablet (st.columns never stacks, and
+# at 1024 px the gauges' labels and values were cut off).
+sections_grid = st.grid(2, min_column_width=420, gap="medium")
+for title, chart_title, level2, export, empty_text in sections:
+    with sections_grid.container(border=True):
         st.markdown(f"**{title}**")
         counts = data.indicator_summary(f, level2)
         if counts["n_lines"] == 0:
