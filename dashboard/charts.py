@@ -44,19 +44,46 @@ def _numeric(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.Da
     return out
 
 
+LEGEND_ROW: Final = 28  # px above the plot for a one-row legend, under the title
+
+
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    """Title, fonts and margins every chart shares. A legend (only where two or more traces
+    have one) sits in a row of its own between the title and the plot: below the plot it
+    covered the x-axis tick labels of short charts. Plotly widens the top margin itself when
+    a narrow chart wraps the legend onto more rows."""
+    legend = sum(getattr(t, "showlegend", False) is not False for t in fig.data) > 1
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 12},
+            "font": {"size": 16},
+        },
         font={"family": FONT_FAMILY, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 48, "b": 10},
+        height=height + (LEGEND_ROW if legend else 0),
+        margin={"l": 10, "r": 10, "t": 48 + (LEGEND_ROW if legend else 0), "b": 10},
         hoverlabel={"font": {"family": FONT_FAMILY}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "xanchor": "left"},
+        showlegend=legend,
+        # x from the plot's left edge: a legend placed in container coordinates pushed the
+        # plot right by its own width
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
         uniformtext={"minsize": 10, "mode": "show"},
         plot_bgcolor="white",
         separators=".,",
     )
     return fig
+
+
+def _padded(low: float, high: float, share: float = 0.1) -> list[float]:
+    """An axis range around [low, high] with `share` of its span free on either side, so
+    points and labels at the extremes do not sit on the plot's edge."""
+    span = high - low or abs(high) or 1.0
+    return [low - span * share, high + span * share]
 
 
 def _plain(text: object) -> str:
@@ -73,6 +100,31 @@ def _short(text: object, limit: int = 18) -> str:
     """Axis labels stay readable at 1366 px; the full text is in the hover."""
     value = str(text)
     return _plain(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def _wrapped(text: object, width: int, lines: int = 2) -> str:
+    """Text in at most `lines` lines of at most `width` characters, of even length (Chinese
+    needs no spaces to break: 群众对干部 / 的满意度, not 群众对干部的满意 / 度), the rest cut
+    with an ellipsis; escaped for plotly."""
+    value = str(text)
+    if len(value) > width * lines:
+        value = value[: width * lines - 1] + "…"
+    step = -(-len(value) // -(-len(value) // width)) if value else 1  # ceil(len / ceil(len / w))
+    return "<br>".join(_plain(value[i : i + step]) for i in range(0, len(value), step))
+
+
+def _axis_labels(frame: pd.DataFrame) -> list[str]:
+    """The shortest label that still tells the rows apart — the project; `2022年 项目` when a
+    project has several years; the full label otherwise — cut for the axis (full in the hover)."""
+    if frame["project"].is_unique:
+        return [_short(p, 24) for p in frame["project"]]
+    year_project = [f"{y}年 {p}" for y, p in zip(frame["year"], frame["project"], strict=True)]
+    if len(set(year_project)) == len(year_project):
+        return [_short(t, 24) for t in year_project]
+    return [
+        _short(fmt.evaluation_label(y, d, p), 30)
+        for y, d, p in zip(frame["year"], frame["department"], frame["project"], strict=True)
+    ]
 
 
 def _labels(frame: pd.DataFrame) -> list[str]:
@@ -131,9 +183,14 @@ def bridge_steps(funds: pd.DataFrame) -> pd.DataFrame:
 
 
 def budget_bridge(funds: pd.DataFrame) -> go.Figure:
-    """Waterfall of the budget bridge, amounts in 万元."""
+    """Waterfall of the budget bridge. The bars are labelled with the number alone — the title
+    and the axis say 万元, and 「105.78 万元」 beside 「261.46 万元」 ran into each other at 1366
+    px — and the hover shows the amount with its unit."""
     steps = bridge_steps(funds)
-    labels = [fmt.wan(v) for v in steps["amount"]]
+    levels, level = [0.0], 0.0
+    for amount, measure in zip(steps["amount"].fillna(0.0), steps["measure"], strict=True):
+        level = amount if measure == "total" else level + amount
+        levels.append(level)
     fig = go.Figure(
         go.Waterfall(
             x=steps["step"],
@@ -142,9 +199,10 @@ def budget_bridge(funds: pd.DataFrame) -> go.Figure:
                 for v, m in zip(steps["amount"], steps["measure"], strict=True)
             ],
             measure=steps["measure"],
-            text=labels,
+            text=[fmt.wan(v, unit=False) for v in steps["amount"]],
             textposition="outside",
-            customdata=labels,
+            textfont={"size": 12},
+            customdata=[fmt.wan(v) for v in steps["amount"]],
             hovertemplate="%{x}：%{customdata}<extra></extra>",
             connector={"line": {"color": MUTED, "width": 1}},
             increasing={"marker": {"color": NEUTRAL}},
@@ -153,7 +211,11 @@ def budget_bridge(funds: pd.DataFrame) -> go.Figure:
             cliponaxis=False,
         )
     )
-    fig.update_yaxes(title_text="万元", rangemode="tozero", gridcolor="#E7E5E4")
+    # headroom above the highest bar for its label
+    low, high = min(levels), max(levels)
+    fig.update_yaxes(
+        title_text="万元", gridcolor="#E7E5E4", range=[min(low * 1.1, 0), high * 1.12 or 1.0]
+    )
     fig.update_xaxes(tickangle=0)
     return _layout(fig, "预算桥（万元）", 380)
 
@@ -173,14 +235,14 @@ def execution_rates(evaluations: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 name=f"执行率（{name}）",
-                y=[_short(p, 24) for p in frame["project"]]
-                if frame["project"].is_unique
-                else [_short(lbl, 30) for lbl in frame["label"]],
+                y=_axis_labels(frame),
                 x=rate * 100,
                 orientation="h",
                 marker_color=color,
                 text=[fmt.pct(r, 1) for r in rate],
-                textposition="outside",
+                # inside the bar's end where it fits: outside, the label of the longest bar
+                # ran off a chart whose evaluation labels take half its width
+                textposition="auto",
                 cliponaxis=False,
                 customdata=list(
                     zip(
@@ -317,10 +379,14 @@ def indicator_tree(indicators: pd.DataFrame) -> go.Figure:
             },
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
-            insidetextorientation="radial",
+            insidetextorientation="auto",
         )
     )
-    return _layout(fig, "指标结构（面积 = 分值，颜色 = 得分率）", 460)
+    _layout(fig, "指标结构（面积 = 分值，颜色 = 得分率）", 460)
+    # A sector too small for its label at 10 px shows none (the hover still names it): forced
+    # into place, the labels of neighbouring small sectors were written over each other.
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"})
+    return fig
 
 
 def score_gaps(evaluations: pd.DataFrame) -> go.Figure:
@@ -328,7 +394,7 @@ def score_gaps(evaluations: pd.DataFrame) -> go.Figure:
     frame = _numeric(evaluations, ["total_reported", "total_computed"])
     frame = frame.sort_values("total_computed")
     labels = _labels(frame)
-    short = [_short(p, 24) for p in frame["project"]] if frame["project"].is_unique else labels
+    short = _axis_labels(frame)
     # One trace for all the bars (None breaks the line between evaluations): a trace per
     # evaluation costs plotly and the browser far more than the points do.
     xs: list[float | None] = []
@@ -386,7 +452,7 @@ def target_bullets(indicators: pd.DataFrame, title: str, max_rows: int = 8) -> g
         met = actual <= target if is_cap else actual >= target
         unit = row.actual_unit or row.target_unit or ""
         top = 100.0 if unit == "%" else max(target, actual) * 1.25 or 1.0
-        label = f"{_short(row.name, 14)}<br><sup>{_short(row.project, 16)}</sup>"
+        label = f"{_wrapped(row.name, 8)}<br><sup>{_short(f'{row.year}年 {row.project}', 18)}</sup>"
         fig.add_trace(
             go.Indicator(
                 mode="number+gauge",
@@ -397,7 +463,8 @@ def target_bullets(indicators: pd.DataFrame, title: str, max_rows: int = 8) -> g
                     "valueformat": ",.2~f",
                 },
                 title={"text": label, "font": {"size": 12}},
-                domain={"x": [0.28, 0.95], "y": [1 - (i + 1) / n + 0.15 / n, 1 - i / n - 0.15 / n]},
+                # the title (8 characters a line) left of x0 fits a 420 px chart
+                domain={"x": [0.3, 0.95], "y": [1 - (i + 1) / n + 0.15 / n, 1 - i / n - 0.15 / n]},
                 gauge={
                     "shape": "bullet",
                     "axis": {"range": [0, top]},
@@ -453,7 +520,12 @@ def achievement_spread(indicators: pd.DataFrame, title: str) -> go.Figure:
         )
     fig.add_hline(y=100, line_dash="dot", line_color="#44403C")
     fig.update_layout(boxmode="group")
-    fig.update_yaxes(title_text="实际 ÷ 目标 %", ticksuffix="%", gridcolor="#E7E5E4")
+    fig.update_yaxes(
+        title_text="实际 ÷ 目标 %",
+        ticksuffix="%",
+        gridcolor="#E7E5E4",
+        range=_padded(min(ratio.min(), 100.0), max(ratio.max(), 100.0)),
+    )
     return _layout(fig, title, 380)
 
 
@@ -478,7 +550,12 @@ def achievement_boxes(stats: pd.DataFrame, title: str) -> go.Figure:
         )
     fig.add_hline(y=100, line_dash="dot", line_color="#44403C")
     fig.update_layout(boxmode="group")
-    fig.update_yaxes(title_text="实际 ÷ 目标 %", ticksuffix="%", gridcolor="#E7E5E4")
+    fig.update_yaxes(
+        title_text="实际 ÷ 目标 %",
+        ticksuffix="%",
+        gridcolor="#E7E5E4",
+        range=_padded(min(frame["low"].min(), 100.0), max(frame["high"].max(), 100.0)),
+    )
     return _layout(fig, title, 380)
 
 
@@ -541,7 +618,7 @@ def findings_by_code(findings: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{y}（%{customdata}）：%{x} 条<extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")  # 错误, 警告, 提示
     fig.update_yaxes(categoryorder="total ascending")
     fig.update_xaxes(
         gridcolor="#E7E5E4", **_count_ticks(int(counts.groupby("title")["n"].sum().max()))

@@ -81,7 +81,8 @@ def test_every_page_renders_on_the_seed(seeded_db, page):
 def test_funds_page_shows_the_budget_bridge(seeded_db):
     at = on_page("views/funds.py")
     waterfall = next(s for s in plotly_specs(at) if s["data"][0]["type"] == "waterfall")
-    assert "105.78 万元" in waterfall["data"][0]["text"]
+    assert "105.78 万元" in waterfall["data"][0]["customdata"]  # the hover; bars: the number
+    assert "105.78" in waterfall["data"][0]["text"]
     assert {m.label: m.value for m in at.metric}["全年执行数"] == "261.46 万元"
     spending = next(s for s in plotly_specs(at) if "支出明细" in s["layout"]["title"]["text"])
     assert "261.46 万元" in spending["layout"]["title"]["text"]

@@ -79,8 +79,13 @@ def test_budget_bridge_figure_labels_in_wan():
     fig = charts.budget_bridge(seed_funds())
     trace = fig.data[0]
     assert isinstance(trace, go.Waterfall)
-    assert "261.46 万元" in trace.text
-    assert "105.78 万元" in trace.text
+    # the hover holds the amounts with their unit; the bars the numbers under a 万元 axis,
+    # since 「105.78 万元」 and 「261.46 万元」 side by side ran into each other at 1366 px
+    assert "261.46 万元" in trace.customdata
+    assert "105.78 万元" in trace.customdata
+    assert list(trace.text) == ["2.65", "153.03", "105.78", "261.46", "0.00", "261.46"]
+    assert fig.layout.yaxis.title.text == "万元" and "万元" in fig.layout.title.text
+    assert fig.layout.yaxis.range[1] > 261.46 * 1.1  # room above the top label
     assert fig.layout.font.family.startswith("Noto Sans CJK SC")
 
 
@@ -104,8 +109,17 @@ def evaluations(n: int = 2) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def assert_legend_above_the_plot(fig: go.Figure) -> None:
+    """Between the title and the plot, never over the x-axis tick labels below it."""
+    assert fig.layout.showlegend is True
+    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y >= 1
+    assert fig.layout.margin.t >= 48 + charts.LEGEND_ROW
+    assert fig.layout.title.yref == "container" and fig.layout.title.yanchor == "top"
+
+
 def test_execution_rates_side_by_side():
     fig = charts.execution_rates(evaluations(1))
+    assert_legend_above_the_plot(fig)
     against_annual, against_initial = fig.data
     assert against_annual.name == "执行率（对全年预算）"
     assert list(against_annual.text) == ["100.0%"]
@@ -201,6 +215,9 @@ def test_indicator_tree_sized_by_weight_without_parent_rows():
     assert "效益指标/汇总/父行" not in values
     colors = dict(zip(sun.ids, sun.marker.colors, strict=True))
     assert colors["产出指标/时效指标/经费支付时限"] == pytest.approx(0.713)
+    # labels of sectors too small for them are hidden, not written over their neighbours
+    assert fig.layout.uniformtext.mode == "hide"
+    assert "分值：10.00" in dict(zip(sun.ids, sun.customdata, strict=True))["产出指标/时效指标"]
 
 
 def test_target_bullets_cap_and_floor():
@@ -213,6 +230,9 @@ def test_target_bullets_cap_and_floor():
     assert cost.number.suffix == " 元"
     assert satisfaction.gauge.axis.range == (0, 100)
     assert satisfaction.gauge.bar.color == charts.GOOD
+    assert satisfaction.title.text.startswith("群众对干部<br>的满意度<br>")  # lines of ≤ 8
+    assert "2022年 业务工作开展" in satisfaction.title.text  # the year tells two years apart
+    assert satisfaction.domain.x[0] >= 0.3
 
 
 def test_target_bullets_flags_a_missed_cap():
@@ -225,11 +245,15 @@ def test_achievement_spread_one_box_per_year():
     fig = charts.achievement_spread(rows, "分布")
     assert [t.name for t in fig.data] == ["2022年", "2023年"]
     assert list(fig.data[0].y) == pytest.approx([87.8, 117.470588])
+    low, high = fig.layout.yaxis.range
+    assert low < 87.8 - 2 and high > 117.47 + 2  # the extreme points clear the plot's edges
+    assert_legend_above_the_plot(fig)
 
 
 def test_grade_distribution_counts_per_department():
     frame = pd.DataFrame({"department": ["甲", "甲", "乙"], "grade_computed": ["优", "良", "优"]})
     fig = charts.grade_distribution(frame)
+    assert_legend_above_the_plot(fig)
     by_grade = {t.name: dict(zip(t.y, t.x, strict=True)) for t in fig.data}
     assert by_grade["优（优秀）"] == {"乙": 1, "甲": 1}
     assert by_grade["良（良好）"]["甲"] == 1
@@ -238,6 +262,7 @@ def test_grade_distribution_counts_per_department():
 
 def test_score_gaps_dumbbell():
     fig = charts.score_gaps(evaluations(2))
+    assert_legend_above_the_plot(fig)
     markers = [t for t in fig.data if t.mode == "markers"]
     assert [t.name for t in markers] == ["自评得分", "复核得分"]
     assert list(markers[1].x) == pytest.approx([96.5, 97.5])
@@ -253,6 +278,15 @@ def test_findings_by_code_stacks_severities():
     )
     fig = charts.findings_by_code(frame)
     assert {t.name: list(t.x) for t in fig.data} == {"警告": [2], "提示": [1]}
+    assert_legend_above_the_plot(fig)
+
+
+def test_one_trace_gets_no_legend_and_no_room_for_one():
+    fig = charts.findings_by_code(
+        pd.DataFrame({"severity": ["info"], "code": ["PARENT_ROW"], "title": ["汇总行不重复计分"]})
+    )
+    assert fig.layout.showlegend is False
+    assert fig.layout.margin.t == 48
 
 
 def test_user_text_cannot_inject_plotly_markup():
@@ -291,3 +325,13 @@ def test_figures_are_cached_by_the_content_of_their_frames() -> None:
         common._figure(name="test_cache", _builder=builder, args=(renamed,), kwargs=()) is not first
     )
     assert len(built) == 3
+
+
+def test_axis_labels_are_the_shortest_that_tell_rows_apart():
+    same_project = evaluations(2).assign(project="业务工作开展专项经费")
+    fig = charts.execution_rates(same_project)
+    assert list(fig.data[0].y) == ["2022年 业务工作开展专项经费", "2021年 业务工作开展专项经费"]
+    assert "中共益阳市委组织部" in fig.data[0].customdata[0][0]  # the hover names it all
+    twins = pd.concat([same_project, same_project.assign(department="<b>乙</b>")])
+    labels = charts.score_gaps(twins).data[1].y
+    assert "2021年 &lt;b&gt;乙&lt;/b&gt; 业务工作开展专项经费" in labels  # escaped once
