@@ -196,15 +196,22 @@ def csv_export(name: str, f: Filters, headers: Mapping[str, str]) -> Callable[[]
 
 # The small lookups below are shared objects too (see `_query`); callers get copies.
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _options(*, path: str, version: int, allowed: tuple[str, ...] | None = None) -> dict[str, list]:
-    return queries.filter_options(_open(path=path), allowed)
+def _options(
+    *, path: str, version: int, allowed: tuple[str, ...] | None = None, as_of: int | None = None
+) -> dict[str, list]:
+    return queries.filter_options(_open(path=path), allowed, as_of)
 
 
 def options() -> dict[str, list]:
     """Values the sidebar offers: years, departments, projects, rule_sets (name, title), grades
-    — only from the departments this user may see."""
+    — only from the departments this user may see, and as of the pinned version if any."""
     s = store()
-    shared = _options(path=str(s.path), version=data_version(), allowed=allowed_departments())
+    shared = _options(
+        path=str(s.path),
+        version=data_version(),
+        allowed=allowed_departments(),
+        as_of=pinned_version(),
+    )
     return {name: list(values) for name, values in shared.items()}
 
 

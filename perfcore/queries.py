@@ -103,13 +103,14 @@ def _with_titles(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def filter_options(
-    store: Store, allowed_departments: tuple[str, ...] | None = None
+    store: Store, allowed_departments: tuple[str, ...] | None = None, as_of: int | None = None
 ) -> dict[str, list]:
     """Choices for the filter widgets: years (newest first), departments, rule sets as (name,
     title) — shipped ones plus any others stored scores use — and grades. Years and departments
-    come only from the allowed departments (None = all); projects from `project_options`."""
+    come only from the allowed departments (None = all) and, with `as_of`, from the data as it
+    was at that data version (a pinned link); projects from `project_options`."""
     allowed = None if allowed_departments is None else list(allowed_departments)
-    options = _frame(store, "filter_options", {"allowed": allowed}).iloc[0]
+    options = _frame(store, "filter_options", {"allowed": allowed, "as_of": as_of}).iloc[0]
     shipped = [(info.name, info.title) for info in available_rule_sets()]
     known = {name for name, _ in shipped}
     stored = _frame(store, "scored_rule_sets")["rule_set"].tolist()

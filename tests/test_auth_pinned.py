@@ -85,3 +85,13 @@ def test_a_link_pinned_to_the_latest_version_says_nothing_is_newer(seeded_db: Pa
     assert any("没有更新的数据" in i.value for i in at.info)
     assert "pinned_to_latest" not in [b.key for b in at.button]
     assert not at.main.warning
+
+
+def test_a_pinned_link_offers_the_filter_choices_of_its_version(seeded_db: Path) -> None:
+    with open_store(seeded_db) as store:
+        pinned = store.data_version()
+        store.ingest(seed_as_year(2023), uploaded_by="test")
+    assert overview({}).multiselect(key="year").options == ["2023", "2022"]
+    at = overview({"asof": str(pinned)})
+    assert at.multiselect(key="year").options == ["2022"]  # 2023 came later
+    assert at.multiselect(key="dept").options == ["中共益阳市委组织部"]
