@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 import streamlit as st
@@ -144,6 +145,22 @@ def test_review_groups_findings_by_code(seeded_db):
     assert any("目标设定偏低" in label for label in labels)
     links = at.expander[0].dataframe[0].value["link"]
     assert links.str.startswith("./indicators?").all()
+
+
+def test_a_findings_link_opens_the_indicator_it_is_about(seeded_db):
+    at = on_page("views/review.py")
+    group = next(e for e in at.expander if "目标设定偏低" in e.label)
+    row = group.dataframe[0].value.iloc[0]
+    assert row["indicator"] == "开展学习及活动次数"
+    path, _, query = row["link"].partition("?")
+    assert path == "./indicators"
+    params = parse_qs(query)
+    assert params["indicator"] == ["开展学习及活动次数"]
+    at = on_page("views/indicators.py", {k: v if len(v) > 1 else v[0] for k, v in params.items()})
+    assert at.selectbox(key="indicator").value == "开展学习及活动次数"
+    table = at.dataframe[0].value
+    assert list(table["name"]) == ["开展学习及活动次数"]
+    assert any("只显示三级指标" in c.value for c in at.caption)
 
 
 def test_query_params_select_the_view(seeded_db):

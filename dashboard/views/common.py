@@ -20,6 +20,9 @@ from dashboard import format as fmt
 from perfcore.queries import Filters
 
 UPLOAD_PAGE = "views/upload.py"
+# The 指标得分 page's own URL parameter (a widget bound to it): one 三级指标 of one evaluation,
+# so a link from 复核 opens the line a finding is about.
+INDICATOR: Final = "indicator"
 PAGE_ROWS: Final = 200  # rows a table shows; the rest is in the CSV download
 MAX_EXPORT_ROWS: Final = 500_000  # beyond this a CSV would not fit the server's memory budget
 CSV_HEADERS: Final = {

@@ -57,9 +57,30 @@ with st.container(border=True):
     head, toggle = st.columns([3, 2], vertical_alignment="bottom")
     head.markdown("**指标明细**（标 ⚠ 的行：自评得分与复核得分不一致）")
     only_differs = toggle.toggle("只看不一致的指标", key="indicators_only_differs")
-    page = data.indicator_page(
-        f, limit=common.PAGE_ROWS, only_differs=only_differs, worst_first=several
-    )
+    # One evaluation: its lines can be narrowed to one 三级指标, bound to the URL, so a link
+    # from 复核 opens the line its finding is about.
+    named = None
+    if not several:
+        every_line = data.indicator_lines(f)
+        named = st.selectbox(
+            "三级指标",
+            list(dict.fromkeys(every_line["name"].dropna())),
+            index=None,
+            placeholder="全部三级指标",
+            key=common.INDICATOR,
+            bind="query-params",
+            width=360,
+            help="只看一个三级指标；复核页问题清单中的链接会直接选好问题所在的指标。",
+        )
+    if named is None:
+        page = data.indicator_page(
+            f, limit=common.PAGE_ROWS, only_differs=only_differs, worst_first=several
+        )
+    else:
+        page = every_line[every_line["name"] == named]
+        if only_differs:
+            page = page[page["differs"].astype(bool)]
+        st.caption(f"只显示三级指标「{fmt.md_escape(named)}」；清空上面的选择可看全部指标。")
     columns = (
         ["check"]
         + (["year", "department", "project"] if several else [])
@@ -120,6 +141,8 @@ with st.container(border=True):
         },
         alt="指标明细：目标、完成值、分值、自评与复核得分",
     )
-    total = int(lines["n_differs"] if only_differs else lines["n_lines"])
+    total = (
+        len(page) if named is not None else int(lines["n_differs" if only_differs else "n_lines"])
+    )
     common.rows_caption(total, len(table), "扣分最多的在前" if several else "按表内顺序")
     common.csv_button("indicator_lines", f, int(lines["n_lines"]), "指标明细.csv")

@@ -1,11 +1,14 @@
 """复核: every finding across the filtered evaluations, grouped by severity and code, each with a
-link to its evaluation's indicator page; where self-scores and the rules disagree, in plain words.
+link to its evaluation's indicator page (showing the 三级指标 it names, if any); where self-scores
+and the rules disagree, in plain words.
 
 Counts come from DuckDB per severity and code; each group lists its first PAGE_ROWS findings
 and the whole list is a CSV download, so a province's tens of thousands of findings never pass
 through pandas row by row."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -91,7 +94,8 @@ with st.container(border=True):
     common.chart("问题分布，按类型与严重程度", charts.findings_by_code, groups)
 
 
-def _evaluation_link(year: object, department: str, project: str) -> str | None:
+def _evaluation_link(year: object, department: str, project: str, indicator: str) -> str | None:
+    """The evaluation's 指标得分 page, showing only the finding's 三级指标 when it names one."""
     if pd.isna(year):
         return None
     one = Filters(
@@ -101,7 +105,8 @@ def _evaluation_link(year: object, department: str, project: str) -> str | None:
         rule_set=f.rule_set,
         as_of=f.as_of,
     )
-    return data.link("indicators", one)
+    link = data.link("indicators", one)
+    return f"{link}&{urlencode({common.INDICATOR: indicator})}" if indicator else link
 
 
 def _location(file: object, row: object, column: object) -> str:
@@ -118,20 +123,24 @@ def _location(file: object, row: object, column: object) -> str:
 def _table(rows: pd.DataFrame) -> pd.DataFrame:
     """The shown columns of one group's (bounded) findings, with location and link."""
     places = list(zip(rows["year"], rows["department"], rows["project"], strict=True))
+    indicators = rows["indicator_name"].fillna("").to_numpy()
     return pd.DataFrame(
         {
             "evaluation": [
                 fmt.evaluation_label(y, d, p) if not pd.isna(y) else "（上传文件）"
                 for y, d, p in places
             ],
-            "indicator": rows["indicator_name"].fillna("").to_numpy(),
+            "indicator": indicators,
             "message": rows["message"].to_numpy(),
             "location": [
                 _location(*where)
                 for where in zip(rows["file"], rows["row"], rows["column"], strict=True)
             ],
             "message_en": rows["message_en"].to_numpy(),
-            "link": [_evaluation_link(y, d, p) for y, d, p in places],
+            "link": [
+                _evaluation_link(*place, indicator)
+                for place, indicator in zip(places, indicators, strict=True)
+            ],
         }
     )
 
