@@ -221,6 +221,20 @@ def test_upload_accepts_the_seed_files_and_stores_them(seeded_db):
     assert deltas["复核得分"] == "0"
 
 
+def test_upload_says_in_chinese_what_to_drop_and_the_size_limit(seeded_db):
+    """The uploader's own text is English in 1.67 (「Drag and drop files here」, 「Limit …」)."""
+    before = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 7)
+    try:
+        at = on_page("views/upload.py")
+    finally:
+        config.set_option("server.maxUploadSize", before)
+    text = " ".join(c.value for c in at.caption)
+    assert "每个文件最大 7 MB" in text
+    assert "CSV" in text and ".xlsx" in text and "ZIP" in text
+    assert "拖入" in text
+
+
 def test_upload_rejects_a_bad_file_with_its_message(seeded_db):
     at = on_page("views/upload.py")
     bad = ("指标.csv", "年度,部门,项目名称,一级指标\n2022,,项目,产出指标\n".encode(), "text/csv")

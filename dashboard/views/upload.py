@@ -149,15 +149,20 @@ if notice:
 
 with st.container(border=True):
     st.markdown("**上传自评表**")
+    limit_mb = st.get_option("server.maxUploadSize")  # what the uploader enforces
     st.caption(
         "可一次拖入多个文件：评价信息、资金、指标、支出明细四张 CSV，或一个包含四个工作表的 Excel（.xlsx），"
-        "或它们的 ZIP 压缩包。每个文件不超过 50 MB。文件只有在预览没有错误、并点击「确认保存」后才会保存。"
+        "或它们的 ZIP 压缩包。文件只有在预览没有错误、并点击「确认保存」后才会保存。"
     )
     uploaded = st.file_uploader(
         "选择或拖入文件",
         type=["csv", "xlsx", "zip"],
         accept_multiple_files=True,
         key=f"upload_files_{state.upload_round}",
+    )
+    # The uploader's own text is English in this Streamlit version ("Upload", "… per file").
+    st.caption(
+        f"点「Upload」选择文件，或把文件直接拖到框内；接受 .csv、.xlsx、.zip，每个文件最大 {limit_mb} MB。"
     )
 
 files = [UploadFile(u.name, u.getvalue()) for u in uploaded or []]
