@@ -44,15 +44,20 @@ def _numeric(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.Da
     return out
 
 
-LEGEND_ROW: Final = 28  # px above the plot for a one-row legend, under the title
+# The legend's place: a band of fixed pixels between the title and the plot, room for two rows.
+# Below the plot it covered the x-axis tick labels of short charts. Anchored to the plot
+# instead, it relied on plotly widening the margin for a wrapped legend, and after a resize
+# (two columns stacking on a tablet) plotly left it where the old margin had put it, over the
+# plot.
+LEGEND_TOP: Final = 44  # px from the figure's top edge, under the title
+LEGEND_ROOM: Final = 48  # px added to the top margin for it
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    """Title, fonts and margins every chart shares. A legend (only where two or more traces
-    have one) sits in a row of its own between the title and the plot: below the plot it
-    covered the x-axis tick labels of short charts. Plotly widens the top margin itself when
-    a narrow chart wraps the legend onto more rows."""
+    """Title, fonts and margins every chart shares; a legend only where two or more traces
+    have one, in its own band above the plot."""
     legend = sum(getattr(t, "showlegend", False) is not False for t in fig.data) > 1
+    total = height + (LEGEND_ROOM if legend else 0)
     fig.update_layout(
         title={
             "text": title,
@@ -65,13 +70,20 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
             "font": {"size": 16},
         },
         font={"family": FONT_FAMILY, "size": 13},
-        height=height + (LEGEND_ROW if legend else 0),
-        margin={"l": 10, "r": 10, "t": 48 + (LEGEND_ROW if legend else 0), "b": 10},
+        height=total,
+        margin={"l": 10, "r": 10, "t": 48 + (LEGEND_ROOM if legend else 0), "b": 10},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         showlegend=legend,
-        # x from the plot's left edge: a legend placed in container coordinates pushed the
-        # plot right by its own width
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
+        # x from the plot's left edge (in container coordinates the legend pushed the plot
+        # right by its own width); y in fixed pixels from the top
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 1 - LEGEND_TOP / total,
+            "yanchor": "top",
+            "x": 0,
+            "xanchor": "left",
+        },
         uniformtext={"minsize": 10, "mode": "show"},
         plot_bgcolor="white",
         separators=".,",

@@ -112,8 +112,11 @@ def evaluations(n: int = 2) -> pd.DataFrame:
 def assert_legend_above_the_plot(fig: go.Figure) -> None:
     """Between the title and the plot, never over the x-axis tick labels below it."""
     assert fig.layout.showlegend is True
-    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y >= 1
-    assert fig.layout.margin.t >= 48 + charts.LEGEND_ROW
+    legend, height = fig.layout.legend, fig.layout.height
+    assert legend.yref == "container" and legend.yanchor == "top"
+    top = (1 - legend.y) * height  # px from the figure's top
+    assert top == pytest.approx(charts.LEGEND_TOP) and top > 36  # under the 16 px title
+    assert fig.layout.margin.t >= top + 40  # two rows of legend fit above the plot
     assert fig.layout.title.yref == "container" and fig.layout.title.yanchor == "top"
 
 
