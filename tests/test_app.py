@@ -263,7 +263,7 @@ def test_empty_store_renders_the_helpful_page(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def hosted(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def hosted() -> Iterator[None]:
     """Hosted error display (--client.showErrorDetails=none, as deploy/ runs it)."""
     before = config.get_option("client.showErrorDetails")
     config.set_option("client.showErrorDetails", "none")
