@@ -3,6 +3,8 @@ and departments, one of them scoring low, so filters and aggregation have someth
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +13,7 @@ import pytest
 from perfcore import queries
 from perfcore.model import EvaluationKey
 from perfcore.queries import Filters
+from perfcore.rules import available_rule_sets, load_rule_set
 from perfcore.store import Store
 from tests.fixtures.uploads import seed_like
 
@@ -262,3 +265,29 @@ def test_department_scope_limits_every_page_query(store: Store) -> None:
     assert options["departments"] == [SEED_DEPT]
     assert options["years"] == [2022]
     assert queries.filter_options(store, ())["departments"] == []
+
+
+@pytest.mark.parametrize(("gap", "differs"), [("0.01", False), ("0.02", True), ("-0.02", True)])
+def test_a_line_differs_by_the_same_tolerance_as_the_score_differs_finding(
+    store: Store, gap: str, differs: bool
+) -> None:
+    """A rounding gap of 0.01 分 raises no SCORE_DIFFERS finding, so no ⚠ on the pages either."""
+    cur = store.cursor()
+    cur.execute(
+        "UPDATE indicator_lines SET score_reported = score_reported + CAST($gap AS DECIMAL(6, 2))"
+        " WHERE line_no = 1 AND evaluation_id ="
+        " (SELECT min(evaluation_id) FROM evaluations WHERE department = $dept)",
+        {"gap": gap, "dept": SEED_DEPT},
+    )
+    cur.close()
+    lines = queries.indicator_lines(store, Filters(departments=(SEED_DEPT,)))
+    assert lines["differs"].tolist() == [differs] + [False] * (len(lines) - 1)
+
+
+def test_the_pages_tolerance_is_every_shipped_rule_sets_score_tolerance() -> None:
+    migration = (Path(queries.__file__).parent / "sql" / "migrations").glob("*differs*.sql")
+    (sql,) = [path.read_text(encoding="utf-8") for path in migration]
+    (written,) = re.findall(r"score_computed\) > ([\d.]+), false\) AS differs", sql)
+    assert {load_rule_set(info.name).score_tolerance for info in available_rule_sets()} == {
+        Decimal(written)
+    }
