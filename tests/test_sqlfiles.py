@@ -15,9 +15,10 @@ from perfcore.store import Store
 
 PERFCORE = Path(__file__).resolve().parents[1] / "perfcore"
 SQL = PERFCORE / "sql"
-# query("x"), one_row(cur, "x"), self._one_row("x"), _frame(store, "x"), _rows(cur, "x") …
+# query("x"), one_row(cur, "x"), self._one_row("x"), _frame(store, "x"), _rows(cur, "x") …,
+# also when the formatter wraps the call after its opening parenthesis
 _NAMED = re.compile(
-    r'\b(?:query|one_row|_one_row|_frame|_rows|_by_evaluation)\((?:\w+, )?"([a-z0-9_]+)"'
+    r'\b(?:query|one_row|_one_row|_frame|_rows|_by_evaluation)\(\s*(?:\w+,\s*)?"([a-z0-9_]+)"'
 )
 # Names built at run time: store._insert_frame and versions.restore.
 _BUILT = {f"insert_{t}" for t in records.TABLES} | {
