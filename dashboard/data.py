@@ -224,6 +224,7 @@ def _project_options(
     departments: tuple[str, ...],
     named: tuple[str, ...],
     allowed: tuple[str, ...] | None,
+    as_of: int | None,
 ) -> tuple[list[str], int]:
     return queries.project_options(
         _open(path=path),
@@ -231,6 +232,7 @@ def _project_options(
         departments=departments,
         named=named,
         allowed_departments=allowed,
+        as_of=as_of,
     )
 
 
@@ -238,7 +240,8 @@ def project_options(
     years: Sequence[int], departments: Sequence[str], named: Sequence[str]
 ) -> tuple[list[str], int]:
     """(projects the 项目 filter lists, how many match the chosen years and departments): at
-    most `queries.PROJECT_OPTIONS_LIMIT`, plus the `named` ones that exist in this user's scope."""
+    most `queries.PROJECT_OPTIONS_LIMIT`, plus the `named` ones that exist in this user's scope
+    — as of the pinned data version of a pinned link."""
     s = store()
     projects, n_matching = _project_options(
         path=str(s.path),
@@ -247,6 +250,7 @@ def project_options(
         departments=tuple(departments),
         named=tuple(dict.fromkeys(named)),
         allowed=allowed_departments(),
+        as_of=pinned_version(),
     )
     return list(projects), n_matching
 

@@ -130,23 +130,28 @@ def project_options(
     named: tuple[str, ...] = (),
     allowed_departments: tuple[str, ...] | None = None,
     limit: int = PROJECT_OPTIONS_LIMIT,
+    as_of: int | None = None,
 ) -> tuple[list[str], int]:
     """(projects to offer, how many match) for the 项目 filter: the first `limit` projects of
     the chosen years and departments (empty = all), then the `named` ones (a link's, the current
     selection) that exist, wherever they are — a province has 10^5 projects, too many to send
-    to every browser on every rerun, but a link's project must stay selectable."""
+    to every browser on every rerun, but a link's project must stay selectable. With `as_of`,
+    from the data as it was at that data version (a pinned link)."""
     allowed = None if allowed_departments is None else list(allowed_departments)
     params = {
         "years": [int(y) for y in years],
         "departments": list(departments),
         "allowed": allowed,
         "limit": limit,
+        "as_of": as_of,
     }
     listed = _frame(store, "project_options", params)
     n_matching = int(listed["n_matching"].iloc[0]) if len(listed) else 0
     names = listed["project"].tolist()
     if named:
-        found = _frame(store, "named_projects", {"names": list(named), "allowed": allowed})
+        found = _frame(
+            store, "named_projects", {"names": list(named), "allowed": allowed, "as_of": as_of}
+        )
         known = set(names)
         names += [p for p in found["project"] if p not in known]
     return names, n_matching

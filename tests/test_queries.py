@@ -203,6 +203,17 @@ def test_project_options_narrow_by_year_and_department_and_keep_named_ones(store
     assert scoped == seed_only
 
 
+def test_project_options_of_a_pinned_link_are_those_stored_by_then(store: Store) -> None:
+    seed_only, _ = queries.project_options(store, departments=(SEED_DEPT,))
+    # data version 1 is the seed; LOW and OTHER came with versions 2 and 3
+    assert queries.project_options(store, as_of=1) == (seed_only, 1)
+    assert queries.project_options(store, as_of=2, named=(OTHER.project,)) == (
+        sorted([*seed_only, LOW.project]),
+        2,
+    )
+    assert queries.project_options(store, as_of=3)[1] == 3
+
+
 def test_upload_history_follows_the_department_scope(store: Store) -> None:
     """A scoped uploader sees only uploads that stored one of their departments' evaluations."""
     assert len(queries.uploads(store, None)) == 3
