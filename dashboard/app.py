@@ -12,7 +12,7 @@ from dataclasses import replace
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from dashboard import data, errors, login
+from dashboard import data, errors, login, runslots
 from dashboard import format as fmt
 
 st.set_page_config(
@@ -194,4 +194,5 @@ def _frame() -> StreamlitPage:
     return page
 
 
-errors.run_page(errors.run_frame(_frame))
+with runslots.script_run():  # script runs take turns (dashboard/runslots.py)
+    errors.run_page(errors.run_frame(_frame))

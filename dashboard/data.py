@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import login
+from dashboard import login, runslots
 from perfcore import engine, queries
 from perfcore.model import EvaluationKey, UploadFile
 from perfcore.queries import Filters
@@ -423,14 +423,16 @@ def ingest(
 ) -> IngestOutcome:
     """Store an upload atomically; the data version bump invalidates every cached query."""
     try:
-        return store().ingest(files, uploaded_by=uploaded_by, progress=progress)
+        with runslots.released():
+            return store().ingest(files, uploaded_by=uploaded_by, progress=progress)
     finally:
         _forget_version()
 
 
 def restore(key: EvaluationKey, version: int, restored_by: str) -> int:
     try:
-        return store().restore(key, version, restored_by=restored_by)
+        with runslots.released():
+            return store().restore(key, version, restored_by=restored_by)
     finally:
         _forget_version()
 
@@ -445,7 +447,8 @@ def recompute(
 ) -> int:
     """Rescore every stored evaluation version under `rule_set` (a new data version)."""
     try:
-        return store().recompute(rule_set, progress, requested_by=requested_by)
+        with runslots.released():
+            return store().recompute(rule_set, progress, requested_by=requested_by)
     finally:
         _forget_version()
 
@@ -455,7 +458,8 @@ def recompute_stale(
 ) -> list[str]:
     """Rescore under every rule set whose scores an older scoring engine made."""
     try:
-        return store().recompute_stale(progress, requested_by=requested_by)
+        with runslots.released():
+            return store().recompute_stale(progress, requested_by=requested_by)
     finally:
         _forget_version()
 
