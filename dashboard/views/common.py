@@ -10,7 +10,7 @@ written only when the download button is clicked.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Final
+from typing import Final, Literal
 
 import pandas as pd
 import streamlit as st
@@ -183,16 +183,19 @@ def as_percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-def money(label: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="%.2f 万元")
+Width = Literal["small", "medium", "large"] | int  # st.column_config widths
 
 
-def percent(label: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="%.2f%%")
+def money(label: str, width: Width | None = None) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="%.2f 万元", width=width)
 
 
-def points(label: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="%.2f")
+def percent(label: str, width: Width | None = None) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="%.2f%%", width=width)
+
+
+def points(label: str, width: Width | None = None) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="%.2f", width=width)
 
 
 def scope_caption(summary: pd.Series) -> str:
