@@ -270,16 +270,17 @@ def indicator_page(
     worst_first: bool = True,
 ) -> pd.DataFrame:
     """At most `limit` indicator lines (the columns of `indicator_lines`): most points lost
-    first, or in table order when not `worst_first`."""
-    params = {
-        **f.params(),
+    first, or in table order when not `worst_first`. Chosen by id first, then read in full."""
+    order = {**f.params(), "worst_first": bool(worst_first)}  # numpy bools cannot be bound
+    chosen = {
+        **order,
         "limit": int(limit),
         "level2": level2,
-        "only_differs": bool(only_differs),  # numpy bools cannot be bound
+        "only_differs": bool(only_differs),
         "numeric_only": bool(numeric_only),
-        "worst_first": bool(worst_first),
     }
-    return _frame(store, "indicator_page", params)
+    line_ids = _frame(store, "indicator_page_lines", chosen)["line_id"].tolist()
+    return _frame(store, "indicator_page", {**order, "line_ids": [int(i) for i in line_ids]})
 
 
 def achievement_quartiles(store: Store, f: Filters, level2: str, names: int) -> pd.DataFrame:

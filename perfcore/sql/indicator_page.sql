@@ -1,13 +1,8 @@
--- A bounded page ($limit rows) of indicator lines whose 二级指标 matches $level2 (LIKE; '%' =
--- all), only the lines whose self-score differs when $only_differs, only lines with numeric
--- target and actual when $numeric_only. $worst_first puts the most points lost first;
--- otherwise the lines come in table order (one evaluation reads like its form).
+-- The indicator lines $line_ids (chosen by indicator_page_lines.sql) in full, in the page's
+-- order: the most points lost first when $worst_first, else table order.
 SELECT *
 FROM scoped_indicator_lines($years, $departments, $projects, $grades, $rule_set, $as_of)
-WHERE level2 LIKE $level2
-  AND (NOT $only_differs OR differs)
-  AND (NOT $numeric_only OR (target_number IS NOT NULL AND actual_number IS NOT NULL))
+WHERE list_contains(CAST($line_ids AS BIGINT[]), line_id)
 ORDER BY
     CASE WHEN $worst_first THEN lost_points END DESC NULLS LAST,
-    year DESC, department, project, line_no
-LIMIT $limit;
+    year DESC, department, project, line_no;
