@@ -162,3 +162,10 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     assert results["streamlit_floor_repeat_paint_s"] > 0 and "scripts cached" in table
     assert results["streamlit_floor_viewers"]["reruns"] == 3 * RERUNS_PER_VIEWER
     assert results["streamlit_floor_viewers"]["errors"] == 0
+
+
+def test_the_readme_table_is_the_one_bench_results_json_gives() -> None:
+    """`python -m bench.run --markdown` of the committed results, verbatim in the README."""
+    root = Path(__file__).resolve().parents[1]
+    results = json.loads((root / "bench" / "results.json").read_text(encoding="utf-8"))
+    assert markdown(results) in (root / "README.md").read_text(encoding="utf-8")
