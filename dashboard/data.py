@@ -99,16 +99,16 @@ def _query_rows(
     return tuple(row for _, row in frame.astype(object).iterrows())
 
 
+def _store_key() -> dict[str, Any]:
+    """The store's part of every cache key: its file and the data version this run shows.
+
+    Cached functions are called with keywords only: for each positional argument Streamlit
+    computes the function's signature again (inspect.signature), 8 % of a rerun (py-spy)."""
+    return {"path": str(store().path), "version": data_version()}
+
+
 def _cache_key(name: str, f: Filters, options: dict[str, Any]) -> dict[str, Any]:
-    # Cached functions are called with keywords only: for each positional argument Streamlit
-    # computes the function's signature again (inspect.signature), 8 % of a rerun (py-spy).
-    return {
-        "name": name,
-        "f": f,
-        "path": str(store().path),
-        "version": data_version(),
-        "options": tuple(sorted(options.items())),
-    }
+    return {"name": name, "f": f, **_store_key(), "options": tuple(sorted(options.items()))}
 
 
 def _run(name: str, f: Filters, **options: Any) -> pd.DataFrame:
@@ -205,10 +205,8 @@ def _options(
 def options() -> dict[str, list]:
     """Values the sidebar offers: years, departments, projects, rule_sets (name, title), grades
     — only from the departments this user may see, and as of the pinned version if any."""
-    s = store()
     shared = _options(
-        path=str(s.path),
-        version=data_version(),
+        **_store_key(),
         allowed=allowed_departments(),
         as_of=pinned_version(),
     )
@@ -242,10 +240,8 @@ def project_options(
     """(projects the 项目 filter lists, how many match the chosen years and departments): at
     most `queries.PROJECT_OPTIONS_LIMIT`, plus the `named` ones that exist in this user's scope
     — as of the pinned data version of a pinned link."""
-    s = store()
     projects, n_matching = _project_options(
-        path=str(s.path),
-        version=data_version(),
+        **_store_key(),
         years=tuple(int(y) for y in years),
         departments=tuple(departments),
         named=tuple(dict.fromkeys(named)),
@@ -257,8 +253,7 @@ def project_options(
 
 def is_empty() -> bool:
     """True when no evaluation is stored at all (not merely none matching the filters)."""
-    s = store()
-    return not _options(path=str(s.path), version=data_version())["years"]
+    return not _options(**_store_key())["years"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -268,8 +263,7 @@ def _stale_rule_sets(*, path: str, version: int) -> dict[str, int]:
 
 def stale_rule_sets() -> dict[str, int]:
     """Rule sets whose current scores an older scoring engine made → evaluations concerned."""
-    s = store()
-    return dict(_stale_rule_sets(path=str(s.path), version=data_version()))
+    return dict(_stale_rule_sets(**_store_key()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -279,8 +273,7 @@ def _uploads(*, path: str, version: int, allowed: tuple[str, ...] | None) -> pd.
 
 def uploads() -> pd.DataFrame:
     """Upload history, only uploads that touched this user's departments."""
-    s = store()
-    return _uploads(path=str(s.path), version=data_version(), allowed=allowed_departments())
+    return _uploads(**_store_key(), allowed=allowed_departments())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -294,8 +287,7 @@ def _restorable(*, path: str, version: int, allowed: tuple[str, ...] | None) -> 
 
 def restorable() -> list[EvaluationKey]:
     """The evaluations in this user's departments that have an older version to restore."""
-    s = store()
-    return _restorable(path=str(s.path), version=data_version(), allowed=allowed_departments())
+    return _restorable(**_store_key(), allowed=allowed_departments())
 
 
 def history(key: EvaluationKey | None = None) -> pd.DataFrame:
