@@ -410,6 +410,10 @@ def test_funds_header_in_yuan_converts_to_wan() -> None:
     assert "FUNDS_IN_YUAN" in codes(result)
 
 
+def _amounts(line) -> tuple:
+    return line.initial_budget, line.annual_budget, line.executed
+
+
 FUNDS_HEADER = ["年度", "部门", "项目名称", "资金来源", "年初预算数", "全年预算数", "全年执行数"]
 FUNDS_IN_YUAN_ROW = [*KEY, "年度资金总额", "2614600", "2,614,600", "2614600"]
 
@@ -430,11 +434,7 @@ def test_funds_unit_in_a_title_line_above_the_header_converts_to_wan(title: list
     )
     assert not errors(result)
     total = result.evaluations[0].funds[0]
-    assert (total.initial_budget, total.annual_budget, total.executed) == (
-        Decimal("261.46"),
-        Decimal("261.46"),
-        Decimal("261.46"),
-    )
+    assert _amounts(total) == (Decimal("261.46"),) * 3
     assert total.location.row == 4
     (note,) = [f for f in result.findings if f.code == "FUNDS_IN_YUAN"]
     assert "f.csv" in note.message and "万元" in note.message
@@ -481,11 +481,7 @@ def test_a_column_title_unit_wins_over_the_title_line() -> None:
     )
     assert not errors(result)
     total = result.evaluations[0].funds[0]
-    assert (total.initial_budget, total.annual_budget, total.executed) == (
-        Decimal("261.46"),
-        Decimal("261.46"),
-        Decimal("261.46"),
-    )
+    assert _amounts(total) == (Decimal("261.46"),) * 3
 
 
 def test_multiline_header_cells_and_synonyms() -> None:
