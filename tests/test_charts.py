@@ -1,5 +1,6 @@
 """Chart builders on small frames with the contract columns of perfcore.queries."""
 
+import json
 from decimal import Decimal as D
 
 import pandas as pd
@@ -328,6 +329,26 @@ def test_figures_are_cached_by_the_content_of_their_frames() -> None:
         common._figure(name="test_cache", _builder=builder, args=(renamed,), kwargs=()) is not first
     )
     assert len(built) == 3
+
+
+def test_a_cached_figure_serialises_exactly_as_the_figure_built() -> None:
+    import plotly.io as pio
+    import plotly.tools
+
+    from dashboard.views import common
+
+    built = charts.score_gaps(evaluations(3))
+    cached = common._figure(
+        name="test_serialise",
+        _builder=lambda e: charts.score_gaps(e),
+        args=(evaluations(3),),
+        kwargs=(),
+    )
+    # What st.plotly_chart does with a figure: to_dict, then to_json.
+    as_sent = plotly.tools.return_figure_from_figure_or_data(cached, validate_figure=True)
+    sent = json.loads(pio.to_json(as_sent, validate=False))
+    assert sent == json.loads(pio.to_json(built, validate=False))
+    assert sent["layout"]["title"]["text"].startswith("自评得分与复核得分")
 
 
 def test_axis_labels_are_the_shortest_that_tell_rows_apart():
