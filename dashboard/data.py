@@ -403,20 +403,28 @@ def unknown_link_values(
 # --- upload ----------------------------------------------------------------------------------
 
 
-def assess(files: Sequence[UploadFile], rule_set: str | None = None) -> engine.Assessment:
+def assess(
+    files: Sequence[UploadFile], progress: Callable[[float, str], None] | None = None
+) -> engine.Assessment:
     """Read, score and check an upload without storing anything (the preview)."""
-    return engine.assess(files, rule_set)
+    with runslots.released():  # minutes for a large upload: viewers must not queue behind it
+        return engine.assess(files, progress=progress)
 
 
 def ingest(
     files: Sequence[UploadFile],
     uploaded_by: str,
     progress: Callable[[float, str], None] | None = None,
+    assessed: engine.Assessment | None = None,
 ) -> IngestOutcome:
-    """Store an upload atomically; the data version bump invalidates every cached query."""
+    """Store an upload atomically; the data version bump invalidates every cached query.
+
+    `assessed` is the preview of these same files, which then are not read a second time."""
     try:
         with runslots.released():
-            return store().ingest(files, uploaded_by=uploaded_by, progress=progress)
+            return store().ingest(
+                files, uploaded_by=uploaded_by, progress=progress, assessed=assessed
+            )
     finally:
         _forget_version()
 

@@ -36,6 +36,7 @@ from perfcore.model import (
     ReadResult,
     UploadFile,
 )
+from perfcore.progress import Progress, quiet
 from perfcore.rows import (
     Columns,
     Details,
@@ -48,11 +49,12 @@ from perfcore.rows import (
     read_indicator_line,
     read_key,
 )
-from perfcore.tabular import Grid, Unreadable, load
+from perfcore.tabular import Grid, Unreadable, is_text, load
 
 HEADER_SCAN_ROWS = 10  # real exports put a title and a unit line above the header
 MIN_HEADER_TITLES = 2
 MAX_ROW_FINDINGS = 100  # per table; a wholly wrong 50 MB file must not drown the user
+READ_TICK_ROWS = 5_000  # rows between two progress reports (about a second on a slow machine)
 
 
 def read_paths(paths: Sequence[str | Path]) -> ReadResult:
@@ -60,10 +62,15 @@ def read_paths(paths: Sequence[str | Path]) -> ReadResult:
     return read_uploads([UploadFile(Path(p).name, Path(p).read_bytes()) for p in paths])
 
 
-def read_uploads(files: Sequence[UploadFile]) -> ReadResult:
-    """Read every file of one upload and join its tables into evaluations."""
+def read_uploads(files: Sequence[UploadFile], progress: Progress | None = None) -> ReadResult:
+    """Read every file of one upload and join its tables into evaluations.
+
+    `progress` hears how far reading has got: by bytes across the files, by rows within one.
+    """
     collected = _Collected()
+    ticker = _Ticker(sum(len(f.data) for f in files), progress or quiet)
     for upload in files:
+        ticker.start(upload)
         tables_read, workbook = 0, False
         for item in load(upload):
             if isinstance(item, Finding):
@@ -71,13 +78,40 @@ def read_uploads(files: Sequence[UploadFile]) -> ReadResult:
                 continue
             workbook |= item.in_workbook
             try:
-                tables_read += _read_grid(item, collected)
+                tables_read += _read_grid(item, collected, ticker)
             except Unreadable as broken:
                 collected.findings.append(broken.finding)
                 tables_read += 1
         if workbook and not tables_read and not collected.has_error_in(upload.name):
             collected.findings.append(_no_table_in_workbook(upload.name))
+        ticker.done_with(upload)
     return collected.result()
+
+
+class _Ticker:
+    """Reading progress: the bytes of the files read so far, plus the share of the current
+    file's lines passed (a CSV's line count is its newlines; a workbook reports per file)."""
+
+    def __init__(self, total_bytes: int, report: Progress) -> None:
+        self._total = max(total_bytes, 1)
+        self._done = 0
+        self._report = report
+        self._file, self._size, self._lines = "", 0, 0
+
+    def start(self, upload: UploadFile) -> None:
+        self._file, self._size = upload.name, len(upload.data)
+        self._lines = upload.data.count(b"\n") + 1 if is_text(upload.data) else 0
+        self._report(self._done / self._total, f"正在读取「{self._file}」…")
+
+    def row(self, number: int) -> None:
+        passed = min(number / self._lines, 1.0) if self._lines else 0.0
+        self._report(
+            (self._done + passed * self._size) / self._total,
+            f"正在读取「{self._file}」：第 {number:,} 行…",
+        )
+
+    def done_with(self, upload: UploadFile) -> None:
+        self._done += len(upload.data)
 
 
 @dataclass
@@ -140,7 +174,7 @@ class _Collected:
         return ReadResult(tuple(evaluations), tuple(self.findings))
 
 
-def _read_grid(grid: Grid, collected: _Collected) -> int:
+def _read_grid(grid: Grid, collected: _Collected, ticker: _Ticker) -> int:
     """Read one sheet or CSV file; returns 1 when it was an upload table, else 0."""
     head = list(islice(grid.rows(), HEADER_SCAN_ROWS))
     header_at = _find_header(head)
@@ -184,7 +218,7 @@ def _read_grid(grid: Grid, collected: _Collected) -> int:
     columns = Columns(
         grid.file, index, {f: headers[i] for f, i in index.items()}, _title_unit(head[:header_at])
     )
-    _read_rows(detection.kind, columns, chain([first], data), collected)
+    _read_rows(detection.kind, columns, chain([first], data), collected, ticker)
     if any(h.traditional for h in headers if h.field):
         _note_traditional(grid.file, collected)
     return 1
@@ -210,12 +244,15 @@ def _read_rows(
     columns: Columns,
     data: Iterable[tuple[int, tuple[str, ...]]],
     collected: _Collected,
+    ticker: _Ticker,
 ) -> None:
     row_findings = 0
     in_yuan = traditional = False
     levels: dict[EvaluationKey, tuple[str, str]] = {}
     seen: dict[tuple[EvaluationKey, object], Location] = {}
     for number, cells in data:
+        if number % READ_TICK_ROWS == 0:
+            ticker.row(number)
         row = Row(columns, number, cells)
         if is_placeholder(row, kind):
             collected.findings.append(_placeholder(row))

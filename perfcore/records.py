@@ -42,6 +42,16 @@ TABLES = (
     "indicator_scores",
     "findings",
 )
+# What a progress message calls each table.
+TABLE_NAMES_ZH = {
+    "evaluations": "评价",
+    "funds_lines": "资金执行",
+    "indicator_lines": "绩效指标",
+    "expenditures": "支出明细",
+    "scores": "得分",
+    "indicator_scores": "指标得分",
+    "findings": "复核问题",
+}
 
 
 def dec(value: Decimal | None) -> str | None:

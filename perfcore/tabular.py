@@ -71,6 +71,11 @@ def load(upload: UploadFile) -> Iterator[Grid | Finding]:
     yield from _load(upload.name, upload.data, 0)
 
 
+def is_text(data: bytes) -> bool:
+    """True for a file `load` reads as text (CSV), not as a workbook, an archive or legacy Office."""
+    return not data.startswith((_OLE_MAGIC, _ZIP_MAGIC, _EMPTY_ZIP_MAGIC))
+
+
 def _load(name: str, data: bytes, depth: int) -> Iterator[Grid | Finding]:
     if not data.strip():
         yield _error("FILE_EMPTY", name, "文件中没有任何内容", "the file has no content")

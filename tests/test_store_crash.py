@@ -30,7 +30,7 @@ db, folder, marker = sys.argv[1:4]
 files = [UploadFile(p.name, p.read_bytes()) for p in sorted(pathlib.Path(folder).iterdir())]
 
 def progress(fraction, message):
-    if message.startswith("正在写入 findings"):
+    if message.startswith("正在写入") and "（findings）" in message:
         pathlib.Path(marker).write_text(message, encoding="utf-8")
         time.sleep(600)
 

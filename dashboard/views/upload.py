@@ -95,9 +95,12 @@ def _progress_bar() -> Callable[[float, str], None]:
     return report
 
 
-def _store(files: list[UploadFile]) -> None:
+def _store(files: list[UploadFile], assessed: Assessment) -> None:
+    """Store the files previewed as `assessed` (so they are not read and scored again)."""
     with st.status("正在保存…", expanded=True) as status:
-        outcome = data.ingest(files, data.current_user(), progress=_progress_bar())
+        outcome = data.ingest(
+            files, data.current_user(), progress=_progress_bar(), assessed=assessed
+        )
         if outcome.status == "stored":
             status.update(label="已保存", state="complete")
             versions = "；".join(f"{k.label()}（第 {v} 版）" for k, v in outcome.versions.items())
@@ -170,8 +173,10 @@ if files:
     digest = _digest(files)
     preview = state.get("upload_preview")
     if preview is None or preview[0] != digest:
-        with st.spinner("正在读取、评分与检查…"):
-            preview = (digest, data.assess(files))
+        reading = st.empty()  # a bar while the preview is made, gone once it is shown
+        with reading.container():
+            preview = (digest, data.assess(files, progress=_progress_bar()))
+        reading.empty()
         state.upload_preview = preview
     assessment: Assessment = preview[1]
     found = _findings_table(assessment)
@@ -254,7 +259,7 @@ if files:
                     icon=":material/block:",
                 )
             else:
-                _store(files)
+                _store(files, assessment)
 
 with st.container(border=True):
     st.markdown("**模板下载**")
