@@ -13,34 +13,18 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
 
+from perfcore.cli_text import LISTED_EVALUATIONS, print_summary
 from perfcore.engine import Assessment, assess_paths
-from perfcore.model import EvaluationResult, Finding
+from perfcore.model import EvaluationResult
+from perfcore.progress import on_terminal
 from perfcore.rules import available_rule_sets
-from perfcore.scoring import fmt
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
-
-
-def finding_line(f: Finding) -> str:
-    """One finding for the readable summary; an error gets its English detail on a second line.
-
-    Errors are what a clerk must fix before the upload can be stored (an unreadable file, cell
-    or header); they are few, and the English names the file, row and column for whoever
-    helps. Warnings and notes stay one Chinese line each, so a long list remains readable.
-    """
-    where = f.location.describe_zh() if f.location else ""
-    where = f"［{where}］" if where else ""
-    line = f"  {SEVERITY_ZH[f.severity]} {f.code}{where} {f.message}"
-    if f.severity == "error" and f.message_en:
-        line += f"\n      en: {f.message_en}"
-    return line
 
 
 def result_to_json(result: EvaluationResult) -> dict:
@@ -83,44 +67,21 @@ def result_to_json(result: EvaluationResult) -> dict:
     }
 
 
-def print_summary(assessment: Assessment, out: TextIO) -> None:
-    """The readable Chinese summary: per evaluation totals and grade, then its findings."""
-    for f in assessment.findings:
-        print(finding_line(f), file=out)
-    for result in assessment.results:
-        key = result.key
-        rate = result.funds.execution_rate
-        rate_text = "—" if rate is None else f"{fmt((rate * 100).quantize(Decimal('0.01')))}%"
-        print(
-            f"{key.year}年 {key.department}「{key.project}」（规则：{result.rule_set}）", file=out
-        )
-        print(
-            f"  自评得分 {fmt(result.total_reported)}（{result.grade_reported or '未填等级'}）"
-            f"  复核得分 {fmt(result.total_computed)}（{result.grade_computed}）  执行率 {rate_text}",
-            file=out,
-        )
-        for f in result.findings:
-            print(finding_line(f), file=out)
-    errors = sum(1 for _, f in assessment.all_findings() if f.severity == "error")
-    if not assessment.results and not errors:
-        print("没有读到任何评价。", file=out)
-    print(f"共 {len(assessment.results)} 个评价，{errors} 个错误。", file=out)
-
-
 def _assess(args: argparse.Namespace) -> Assessment | None:
     missing = [p for p in args.files if not Path(p).is_file()]
     if missing:
         for p in missing:
             print(f"错误：找不到文件「{p}」（file not found: {p}）", file=sys.stderr)
         return None
-    return assess_paths(args.files, rule_set=args.rule_set)
+    with on_terminal(sys.stderr) as progress:
+        return assess_paths(args.files, rule_set=args.rule_set, progress=progress)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     assessment = _assess(args)
     if assessment is None:
         return 1
-    print_summary(assessment, sys.stdout)
+    print_summary(assessment, sys.stdout, full=args.full)
     return 1 if assessment.has_errors else 0
 
 
@@ -135,8 +96,16 @@ def cmd_score(args: argparse.Namespace) -> int:
             reading = {"findings": [f.as_dict() for f in assessment.findings]}
             print(json.dumps(reading, ensure_ascii=False), file=sys.stderr)
     else:
-        print_summary(assessment, sys.stdout)
+        print_summary(assessment, sys.stdout, full=args.full)
     return 1 if assessment.has_errors else 0
+
+
+def full_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help=f"逐个列出全部评价与问题（超过 {LISTED_EVALUATIONS} 个评价时默认只列汇总）",
+    )
 
 
 def _add_file_command(sub, name: str, help_text: str, func) -> argparse.ArgumentParser:
@@ -147,6 +116,7 @@ def _add_file_command(sub, name: str, help_text: str, func) -> argparse.Argument
         choices=[info.name for info in available_rule_sets()],
         help="score under this rule set instead of each evaluation's own",
     )
+    full_option(parser)
     parser.set_defaults(func=func)
     return parser
 

@@ -10,6 +10,7 @@ import argparse
 import getpass
 import shlex
 import sys
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -17,9 +18,11 @@ from typing import TextIO
 
 import pandas as pd
 
-from perfcore.cli import print_summary
+from perfcore.cli import full_option
+from perfcore.cli_text import LISTED_EVALUATIONS, print_summary
 from perfcore.connection import BadSetting, StoreBusy
 from perfcore.model import EvaluationKey, UploadFile
+from perfcore.progress import on_terminal
 from perfcore.rules import UnknownRuleSet, available_rule_sets
 from perfcore.scoring import fmt
 from perfcore.store import IngestOutcome, Store, db_path, open_store, prepare_upload
@@ -70,13 +73,16 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     return run
 
 
-def print_outcome(outcome: IngestOutcome, out: TextIO | None = None, db: str | None = None) -> None:
+def print_outcome(
+    outcome: IngestOutcome, out: TextIO | None = None, db: str | None = None, *, full: bool = False
+) -> None:
     """The assessment summary, then what happened to the upload, in Chinese.
 
     `db` is the --db the command was given, repeated in the restore commands it suggests.
+    `full` lists every evaluation even of a large upload (see `perfcore.cli_text`).
     """
     out = out or sys.stdout
-    print_summary(outcome.assessment, out)
+    print_summary(outcome.assessment, out, full=full)
     if outcome.status == "rejected":
         print("结果：文件有错误，未保存任何数据（rejected: nothing stored）。", file=out)
     elif outcome.status == "duplicate":
@@ -87,9 +93,21 @@ def print_outcome(outcome: IngestOutcome, out: TextIO | None = None, db: str | N
         )
         _print_earlier(outcome, out, db)
     else:
-        print(f"结果：已保存为第 {outcome.upload_id} 次上传（stored）：", file=out)
-        for key, version in outcome.versions.items():
-            print(f"  {key.label()} → 第 {version} 版（当前）", file=out)
+        stored = outcome.versions
+        if full or len(stored) <= LISTED_EVALUATIONS:
+            print(f"结果：已保存为第 {outcome.upload_id} 次上传（stored）：", file=out)
+            for key, version in stored.items():
+                print(f"  {key.label()} → 第 {version} 版（当前）", file=out)
+        else:
+            made = "，".join(
+                f"第 {v} 版 {n:,} 个" for v, n in sorted(Counter(stored.values()).items())
+            )
+            print(
+                f"结果：已保存为第 {outcome.upload_id} 次上传（stored）：{len(stored):,} 个评价，"
+                f"均为当前版本（{made}）；逐个列出请加 --full，"
+                "各评价的版本可用 python -m perfcore history 查看。",
+                file=out,
+            )
 
 
 def _print_earlier(outcome: IngestOutcome, out: TextIO, db: str | None) -> None:
@@ -132,11 +150,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if missing:
         return 1
     files = [UploadFile(Path(p).name, Path(p).read_bytes()) for p in args.files]
-    # Read and score first: the store file stays free for other processes meanwhile.
-    prepared = prepare_upload(files, rule_set=args.rule_set)
-    with open_store(_store_path(args), seed=False) as store:
-        outcome = store.ingest_prepared(prepared, uploaded_by=args.user)
-    print_outcome(outcome, db=args.db)
+    with on_terminal(sys.stderr) as progress:
+        # Read and score first: the store file stays free for other processes meanwhile.
+        prepared = prepare_upload(files, rule_set=args.rule_set, progress=progress)
+        with open_store(_store_path(args), seed=False) as store:
+            outcome = store.ingest_prepared(prepared, uploaded_by=args.user, progress=progress)
+    print_outcome(outcome, db=args.db, full=args.full)
     return 1 if outcome.status == "rejected" else 0
 
 
@@ -245,6 +264,7 @@ def add_store_commands(sub: argparse._SubParsersAction) -> None:
     ingest.add_argument("--rule-set", choices=rule_sets, help="按此规则评分，而非评价自带的规则")
     _db_option(ingest)
     _user_option(ingest)
+    full_option(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     history = sub.add_parser("history", help="列出评价的全部版本（谁、何时）")

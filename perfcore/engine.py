@@ -70,6 +70,8 @@ def assess(
     return Assessment(results=results, findings=read.findings)
 
 
-def assess_paths(paths: Sequence[str | Path], rule_set: str | None = None) -> Assessment:
+def assess_paths(
+    paths: Sequence[str | Path], rule_set: str | None = None, progress: Progress | None = None
+) -> Assessment:
     files = [UploadFile(Path(p).name, Path(p).read_bytes()) for p in paths]
-    return assess(files, rule_set)
+    return assess(files, rule_set, progress)

@@ -7,8 +7,10 @@ steadily through a ten-minute provincial upload instead of sitting at one figure
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from contextlib import contextmanager
+from typing import TextIO, TypeVar
 
 T = TypeVar("T")
 Progress = Callable[[float, str], None]
@@ -38,3 +40,28 @@ def counted(items: Sequence[T], report: Progress, doing: str, step: int = 500) -
         yield item
         if done % step == 0 or done == total:
             report(done / total, f"{doing}：{done:,}/{total:,} 个评价…")
+
+
+@contextmanager
+def on_terminal(stream: TextIO, *, every_s: float = 0.2) -> Iterator[Progress | None]:
+    """A progress line rewritten in place on a terminal, cleared when the block ends.
+
+    None when `stream` is not a terminal: logs and pipes get the results, not a bar.
+    """
+    if not stream.isatty():
+        yield None
+        return
+    shown = [-every_s]  # when the line was last written
+
+    def report(fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if now - shown[0] >= every_s:
+            shown[0] = now
+            stream.write(f"\r\x1b[K{fraction:4.0%} {message}")
+            stream.flush()
+
+    try:
+        yield report
+    finally:
+        stream.write("\r\x1b[K")
+        stream.flush()
