@@ -20,7 +20,7 @@ import pandas as pd
 
 from perfcore.cli import full_option
 from perfcore.cli_text import LISTED_EVALUATIONS, print_summary
-from perfcore.connection import BadSetting, StoreBusy
+from perfcore.connection import BadSetting, StoreBusy, WriteFailed
 from perfcore.model import EvaluationKey, UploadFile
 from perfcore.progress import on_terminal
 from perfcore.rules import UnknownRuleSet, available_rule_sets
@@ -59,7 +59,7 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
         except StoreBusy as exc:
             print(f"错误：{exc}", file=sys.stderr)
             return EXIT_BUSY
-        except (VersionNotFound, BadSetting) as exc:
+        except (VersionNotFound, BadSetting, WriteFailed) as exc:
             print(f"错误：{exc}", file=sys.stderr)
             return 1
         except UnknownRuleSet as exc:

@@ -35,6 +35,19 @@ class StoreBusy(RuntimeError):
         self.path = path
 
 
+class WriteFailed(RuntimeError):
+    """DuckDB refused a write (most often: out of memory). The transaction was rolled back, so
+    nothing of it was stored and the data from before is untouched."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            "写入数据库失败，未保存任何数据，已有数据不受影响。"
+            f"如提示内存不足（Out of Memory），可把环境变量 PERF_DB_MEMORY_LIMIT 调大"
+            f"（现为 {memory_limit()}，如 2GB）后重试，或把文件分成几次上传。"
+            f" / The write failed and was rolled back; nothing was stored: {detail}"
+        )
+
+
 class BadSetting(ValueError):
     """An environment setting the store reads has a value it cannot use."""
 

@@ -15,7 +15,7 @@ from typing import Literal
 Severity = Literal["error", "warning", "info"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a finding points: the file, the row as Excel shows it (header = 1), the column title."""
 
@@ -44,7 +44,7 @@ class Location:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing perfcore noticed. `code` is a key of `perfcore.codes.CODES`."""
 
@@ -65,7 +65,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class EvaluationKey:
     """An evaluation is identified by (年度, 部门, 项目名称)."""
 
@@ -92,7 +92,7 @@ class ValueKind(StrEnum):
     QUALITATIVE = "qualitative"  # 持续保证, 不断增强, 达成预期指标 …
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedValue:
     """A target (年度指标值) or actual (实际完成值) as perfcore understood it.
 
@@ -123,7 +123,7 @@ class FundsSource(StrEnum):
     OTHER = "其他资金"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FundsLine:
     source: FundsSource
     annual_budget: Decimal | None
@@ -135,7 +135,7 @@ class FundsLine:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorLine:
     level1: str
     level2: str
@@ -149,7 +149,7 @@ class IndicatorLine:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expenditure:
     item: str
     executed: Decimal
@@ -157,7 +157,7 @@ class Expenditure:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     """One filled-in 项目支出绩效自评表, as read from the upload."""
 
@@ -176,7 +176,7 @@ class Evaluation:
     source_files: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UploadFile:
     """One uploaded file as the app and the CLI hand it over: its name and its bytes."""
 
@@ -184,7 +184,7 @@ class UploadFile:
     data: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReadResult:
     """What the reader made of an upload: evaluations, plus findings (errors block storing)."""
 
@@ -196,7 +196,7 @@ class ReadResult:
         return any(f.severity == "error" for f in self.findings)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FundsScore:
     annual_budget: Decimal | None
     executed: Decimal | None
@@ -207,7 +207,7 @@ class FundsScore:
     score_reported: Decimal | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorScore:
     """An indicator line with the score perfcore gives it and how.
 
@@ -224,7 +224,7 @@ class IndicatorScore:
     tier: str | None = None  # qualitative tier picked, when one was
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvaluationResult:
     evaluation: Evaluation
     rule_set: str

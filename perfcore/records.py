@@ -95,8 +95,12 @@ class Batch:
     next_line_id: int
     rows: dict[str, list[Row]] = field(default_factory=lambda: {t: [] for t in TABLES})
 
-    def frames(self) -> dict[str, pd.DataFrame]:
-        return {name: pd.DataFrame(rows) for name, rows in self.rows.items() if rows}
+    def take_frames(self) -> dict[str, pd.DataFrame]:
+        """The rows gathered so far as one DataFrame per table; the batch starts empty again
+        (its ids count on), so a large upload is written a part at a time."""
+        frames = {name: pd.DataFrame(rows) for name, rows in self.rows.items() if rows}
+        self.rows = {t: [] for t in TABLES}
+        return frames
 
     def add_evaluation(
         self,

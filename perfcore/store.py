@@ -27,8 +27,9 @@ import duckdb
 import pandas as pd
 
 from perfcore import records, versions
-from perfcore.connection import StoreBusy, connect
+from perfcore.connection import StoreBusy, WriteFailed, connect
 from perfcore.engine import Assessment, assess, rescore
+from perfcore.files import decode, encode
 from perfcore.model import EvaluationKey, EvaluationResult, UploadFile
 from perfcore.progress import Progress, counted, quiet, within
 from perfcore.rules import available_rule_sets, load_rule_set
@@ -91,7 +92,10 @@ class PreparedUpload:
 # 2·10^3–10^4 evaluations: reading and its own scoring, the other rule sets, then writing.
 ASSESSED_AT = 0.55
 PREPARED_AT = 0.8
-_COLLECTED_AT = 0.9  # writing: gathering the rows, then inserting the tables
+# Evaluations whose rows are built and inserted at a time. Building every row of 10^4
+# evaluations before inserting any took 1.5 GB above the scored upload; 10^5 would not fit in
+# an ordinary machine's memory. All parts go in the one transaction.
+WRITE_CHUNK = 2_000
 
 
 def prepare_upload(
@@ -204,15 +208,20 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One write transaction: commit at the end of the block, roll back on any exception."""
+        """One write transaction: commit at the end of the block, roll back on any exception.
+
+        DuckDB's own failures (out of memory, above all) come out as `WriteFailed`, which says
+        in Chinese that nothing was stored."""
         with self._write_lock:
             cur = self.cursor()
             try:
                 cur.begin()
                 yield cur
                 cur.commit()
-            except BaseException:
-                cur.rollback()
+            except BaseException as problem:
+                _roll_back(cur)
+                if isinstance(problem, duckdb.Error):
+                    raise WriteFailed(str(problem).splitlines()[0]) from problem
                 raise
             finally:
                 cur.close()
@@ -306,6 +315,7 @@ class Store:
             },
         )
         for file_no, item in enumerate(files, start=1):
+            stored, encoding = encode(item.data)
             cur.execute(
                 query("insert_upload_file"),
                 {
@@ -314,15 +324,17 @@ class Store:
                     "name": item.name,
                     "size_bytes": len(item.data),
                     "sha256": hashlib.sha256(item.data).hexdigest(),
-                    "data": item.data,
+                    "data": stored,
+                    "encoding": encoding,
                 },
             )
         report(PREPARED_AT, "正在写入数据…")
+        writing = within(report, PREPARED_AT, 1.0)
         batch = records.Batch(ids["data_version"], ids["evaluation_id"], ids["line_id"])
         versions_by_key: dict[EvaluationKey, int] = {}
         owners: dict[Place, tuple[int, dict[Place, int]]] = {}  # evaluation id, line ids
-        collecting = within(report, PREPARED_AT, _COLLECTED_AT)
-        for own_and_others in counted(prepared.runs, collecting, "正在整理待写入的数据"):
+        total = len(prepared.runs)
+        for done, own_and_others in enumerate(prepared.runs, start=1):
             own = own_and_others[0]
             version = latest.get(own.key, 0) + 1
             versions_by_key[own.key] = version
@@ -334,19 +346,11 @@ class Store:
                 batch.add_scores(evaluation_id, upload_id, line_ids, result, lines_at)
             for place in _places(own):
                 owners.setdefault(place, (evaluation_id, lines_at))
+            if done % WRITE_CHUNK == 0 and done < total:
+                _insert_batch(cur, batch, writing, done / total, f"{done:,}/{total:,} 个评价")
         _add_reading_findings(batch, assessment, upload_id, owners)
-        self._insert_batch(cur, batch, within(report, _COLLECTED_AT, 1.0))
+        _insert_batch(cur, batch, writing, 1.0, f"{total:,}/{total:,} 个评价")
         return upload_id, versions_by_key
-
-    def _insert_batch(
-        self, cur: duckdb.DuckDBPyConnection, batch: records.Batch, report: Progress
-    ) -> None:
-        """Insert the batch's tables; `report` hears 0 before the first and 1 after the last."""
-        report(0.0, "正在准备写入…")
-        frames = batch.frames()
-        for step, (table, frame) in enumerate(frames.items()):
-            report(step / len(frames), f"正在写入{records.TABLE_NAMES_ZH[table]}（{table}）…")
-            _insert_frame(cur, table, frame)
 
     # --- versions ------------------------------------------------------------------------
 
@@ -366,6 +370,18 @@ class Store:
             return versions.history(cur, year, department, project)
         finally:
             cur.close()
+
+    def upload_files(self, upload_id: int) -> list[UploadFile]:
+        """The files of upload `upload_id` exactly as they were uploaded (none if unknown)."""
+        cur = self.cursor()
+        try:
+            rows = cur.execute(query("upload_files"), {"upload_id": upload_id}).fetchall()
+        finally:
+            cur.close()
+        return [
+            UploadFile(name, decode(data, encoding, sha256))
+            for _no, name, _size, sha256, encoding, data in rows
+        ]
 
     def restore(self, key: EvaluationKey, version: int, *, restored_by: str) -> int:
         """Make a copy of `version` the current one; returns its (new) version number."""
@@ -390,9 +406,11 @@ class Store:
             # Under the writer lock (and DuckDB's file lock) no one else can take this number.
             batch = records.Batch(self.data_version() + 1, 0, 0)
             scoring = within(report, 0.1, 0.8)
-            for item in counted(stored, scoring, f"正在按规则 {rule_set} 复核"):
-                result = rescore(item.evaluation, rule_set)
-                batch.add_scores(item.evaluation_id, item.upload_id, item.line_ids, result)
+            results = [
+                rescore(item.evaluation, rule_set)
+                for item in counted(stored, scoring, f"正在按规则 {rule_set} 复核")
+            ]
+            writing = within(report, 0.8, 1.0)
             with self._transaction() as cur:
                 cur.execute(
                     query("insert_audit"),
@@ -406,7 +424,13 @@ class Store:
                         "detail": f"按规则 {rule_set} 重新复核 {len(stored)} 个评价版本",
                     },
                 )
-                self._insert_batch(cur, batch, within(report, 0.8, 1.0))
+                total = len(stored)
+                for done, (item, result) in enumerate(zip(stored, results, strict=True), 1):
+                    batch.add_scores(item.evaluation_id, item.upload_id, item.line_ids, result)
+                    if done % WRITE_CHUNK == 0 or done == total:
+                        _insert_batch(
+                            cur, batch, writing, done / total, f"{done:,}/{total:,} 个评价"
+                        )
         report(1.0, f"已按规则 {rule_set} 重新复核 {len(stored)} 个评价版本。")
         return len(stored)
 
@@ -492,6 +516,29 @@ def _next_ids(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return dict(zip(("data_version", "upload_id", "evaluation_id", "line_id"), row, strict=True))
 
 
+def _roll_back(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, where a failed commit may have ended the transaction already."""
+    try:
+        cur.rollback()
+    except duckdb.TransactionException as exc:
+        if "no transaction is active" not in str(exc):
+            raise
+
+
+def _insert_batch(
+    cur: duckdb.DuckDBPyConnection,
+    batch: records.Batch,
+    report: Progress,
+    fraction: float,
+    done: str,
+) -> None:
+    """Insert the rows `batch` holds, table by table, and empty it; `report` hears each table
+    at `fraction` of the writing, with `done` (how many evaluations that makes)."""
+    for table, frame in batch.take_frames().items():
+        report(fraction, f"正在写入{records.TABLE_NAMES_ZH[table]}（{table}）：{done}…")
+        _insert_frame(cur, table, frame)
+
+
 def _insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     """Insert a DataFrame into `table`, typed from the table's own columns."""
     columns = cur.execute(query("table_columns"), {"table": table}).fetchall()
@@ -503,10 +550,10 @@ def _insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
             dtypes[name] = "string"
     view = f"new_{table}"
     cur.register(view, frame.astype({c: t for c, t in dtypes.items() if c in frame.columns}))
-    try:
-        cur.execute(query(f"insert_{table}"))
-    finally:
-        cur.unregister(view)
+    # Not in a `finally`: after a failed insert the transaction refuses even this, and the
+    # view goes with the cursor.
+    cur.execute(query(f"insert_{table}"))
+    cur.unregister(view)
 
 
 def seed_files(folder: Path = SEED_DIR) -> list[UploadFile]:

@@ -292,3 +292,37 @@ def test_locally_a_failing_sidebar_raises_as_usual(seeded_db, monkeypatch):
     monkeypatch.setattr(data, "options", _broken_options)
     at = app()
     assert "internal detail" in at.exception[0].message
+
+
+@pytest.fixture(scope="module")
+def province_upload(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, bytes, str]]:
+    from bench.generate import generate
+
+    out = generate(400, seed=11, out=tmp_path_factory.mktemp("province"))
+    return [(p.name, p.read_bytes(), "text/csv") for p in out.files]
+
+
+def test_a_large_upload_is_stored_and_the_notice_counts_what_it_does_not_name(
+    seeded_db, province_upload
+):
+    at = on_page("views/upload.py")
+    at.file_uploader(key="upload_files_0").set_value(province_upload).run()
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception, at.exception
+    [notice] = [s.value for s in at.success if "已保存" in s.value]
+    assert notice.startswith("已保存 400 个评价：")
+    assert notice.count("（第 1 版）") == 20 and notice.endswith(
+        "另有 380 个评价，均已保存为当前版本。"
+    )
+
+
+def test_a_write_the_store_refuses_says_nothing_was_stored(seeded_db, province_upload, monkeypatch):
+    # Enough for the pages over the seed report, too little to write 400 evaluations at once.
+    monkeypatch.setenv("PERF_DB_MEMORY_LIMIT", "16MB")
+    st.cache_resource.clear()  # the store is opened afresh, under this limit
+    at = on_page("views/upload.py")
+    at.file_uploader(key="upload_files_0").set_value(province_upload).run()
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception, at.exception
+    assert any("写入数据库失败，未保存任何数据" in e.value for e in at.error)
+    assert data.store().data_version() == 1  # nothing of the upload was stored

@@ -5,12 +5,15 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from perfcore import records
+from perfcore import cli, records
+from perfcore import store as store_module
+from perfcore.connection import WriteFailed
 from perfcore.engine import assess
 from perfcore.model import UploadFile
 from perfcore.progress import counted, within
 from perfcore.reader import READ_TICK_ROWS
 from perfcore.store import ASSESSED_AT, PREPARED_AT, open_store
+from tests.fixtures.snapshot import file_checksums
 
 
 def test_within_maps_a_part_onto_its_range_and_clamps() -> None:
@@ -62,10 +65,12 @@ def test_an_upload_reports_reading_scoring_and_writing_in_order(
     assert any(m == "正在复核：400/400 个评价…" for m in messages)
     assert (PREPARED_AT, "正在按其他评分规则复核：400/400 个评价…") in heard
     writing = [m for m in messages if m.startswith("正在写入") and "（" in m]
-    tables = [m.split("（")[1].removesuffix("）…") for m in writing]
+    tables = [m.split("（")[1].split("）")[0] for m in writing]
     assert tables == [t for t in records.TABLES if t in tables]  # in order, each once
     assert {"evaluations", "indicator_lines", "indicator_scores", "findings"} <= set(tables)
-    assert writing == [f"正在写入{records.TABLE_NAMES_ZH[t]}（{t}）…" for t in tables]
+    assert writing == [
+        f"正在写入{records.TABLE_NAMES_ZH[t]}（{t}）：400/400 个评价…" for t in tables
+    ]
     assert messages[-1] == "已保存 400 个评价。"
 
 
@@ -101,3 +106,54 @@ def test_a_previewed_upload_is_not_read_again_when_stored(
         store.ingest(generated_upload, uploaded_by="test")
         again = store.cursor().execute("SELECT sum(total_computed) FROM scores").fetchone()[0]
     assert computed is not None and computed == again
+
+
+STORED_COUNTS = """
+SELECT (SELECT count(*) FROM evaluations), (SELECT count(DISTINCT evaluation_id) FROM evaluations),
+       (SELECT count(*) FROM indicator_lines), (SELECT count(DISTINCT line_id) FROM indicator_lines),
+       (SELECT count(*) FROM indicator_scores s JOIN indicator_lines l USING (line_id)),
+       (SELECT count(*) FROM findings), (SELECT sum(total_computed) FROM scores),
+       (SELECT count(*) FROM funds_lines), (SELECT count(*) FROM expenditures)
+"""
+
+
+def test_an_upload_written_in_parts_stores_what_one_part_would(
+    generated_upload: list[UploadFile], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(tmp_path / "whole.duckdb", seed=False) as store:
+        store.ingest(generated_upload, uploaded_by="test")
+        store.recompute("hubei", requested_by="test")
+        whole = store.cursor().execute(STORED_COUNTS).fetchone()
+    monkeypatch.setattr(store_module, "WRITE_CHUNK", 7)  # 400 evaluations in 58 parts
+    with open_store(tmp_path / "parts.duckdb", seed=False) as store:
+        store.ingest(generated_upload, uploaded_by="test")
+        store.recompute("hubei", requested_by="test")
+        parts = store.cursor().execute(STORED_COUNTS).fetchone()
+    assert parts == whole
+    assert (
+        whole[0] == whole[1] == 400 and whole[2] == whole[3] and whole[4] == 4 * whole[2]
+    )  # 3 rule sets, hubei twice
+
+
+def test_a_write_duckdb_refuses_stores_nothing_and_says_so_in_chinese(
+    generated_upload: list[UploadFile],
+    seeded_db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = file_checksums(seeded_db)
+    monkeypatch.setenv("PERF_DB_MEMORY_LIMIT", "8MB")  # far too little for 400 evaluations
+    with open_store(seeded_db) as store:
+        with pytest.raises(WriteFailed, match=r"未保存任何数据.*PERF_DB_MEMORY_LIMIT.*8MB"):
+            store.ingest(generated_upload, uploaded_by="test")
+        assert store.data_version() == 1
+    assert file_checksums(seeded_db) == before
+    folder = seeded_db.parent / "up"
+    folder.mkdir()
+    for upload in generated_upload:
+        (folder / upload.name).write_bytes(upload.data)
+    code = cli.main(["ingest", *map(str, sorted(folder.iterdir())), "--db", str(seeded_db)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("错误：写入数据库失败，未保存任何数据") and "Traceback" not in err
+    assert file_checksums(seeded_db) == before

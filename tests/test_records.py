@@ -48,8 +48,10 @@ def test_frames_have_exactly_the_columns_of_the_store_tables(
     cur = empty_store.cursor()
     tables = {name for (name,) in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables - BOOKKEEPING == set(records.TABLES)
-    frames = _batch(seed_result).frames()
+    batch = _batch(seed_result)
+    frames = batch.take_frames()
     assert set(frames) == set(records.TABLES)  # the seed has a row for every table
+    assert batch.take_frames() == {}  # taken: the next part starts empty
     for table, frame in frames.items():
         stored = [
             name for name, _ in cur.execute(query("table_columns"), {"table": table}).fetchall()

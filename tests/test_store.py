@@ -79,8 +79,12 @@ def test_every_shipped_rule_set_is_scored_on_ingest(seeded_store: Store) -> None
 
 def test_upload_keeps_the_raw_bytes_and_their_hash(seeded_store: Store) -> None:
     files = seed_files()
-    stored = _rows(seeded_store, "SELECT name, data FROM upload_files ORDER BY file_no")
-    assert stored == [(f.name, f.data) for f in files]
+    assert seeded_store.upload_files(1) == files
+    assert seeded_store.upload_files(99) == []
+    stored = _rows(
+        seeded_store, "SELECT encoding, octet_length(data), size_bytes FROM upload_files"
+    )
+    assert all(encoding == "zlib" and packed < size for encoding, packed, size in stored)
     [(sha, names, size, n_rows)] = _rows(
         seeded_store, "SELECT sha256, file_names, size_bytes, n_rows FROM uploads"
     )

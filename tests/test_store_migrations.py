@@ -10,7 +10,7 @@ import pytest
 from perfcore import queries
 from perfcore.schema import SchemaTooNew, current_version, latest_version
 from perfcore.sqlfiles import migrations
-from perfcore.store import open_store
+from perfcore.store import open_store, seed_files
 from tests.fixtures.integrity import problems
 from tests.fixtures.old_schema import build_v1_store
 from tests.fixtures.snapshot import CHECKSUM, file_checksums
@@ -37,9 +37,10 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None
         assert frame["total_computed"].tolist() == [97.13]
     after = file_checksums(path)
     for table, checksum in before.items():
-        if table not in ("schema_version", "scores"):
+        if table not in ("schema_version", "scores", "upload_files"):
             assert after[table] == checksum, table
-    # Migration 003 added scores.engine (NULL for runs made before it); the rest is unchanged.
+    # Migration 003 added scores.engine (NULL for runs made before it), 005 upload_files.encoding
+    # ('identity': files stored before it stay as they were); the rest is unchanged.
     con = duckdb.connect(str(path))
     try:
         old_columns = con.execute(CHECKSUM.format("(SELECT * EXCLUDE (engine) FROM scores)"))
@@ -47,8 +48,14 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None
         assert con.execute("SELECT count(*) FROM scores WHERE engine IS NOT NULL").fetchone() == (
             0,
         )
+        old_files = con.execute(CHECKSUM.format("(SELECT * EXCLUDE (encoding) FROM upload_files)"))
+        assert old_files.fetchall()[0] == before["upload_files"]
+        encodings = con.execute("SELECT DISTINCT encoding FROM upload_files").fetchall()
+        assert encodings == [("identity",)]
     finally:
         con.close()
+    with open_store(path) as store:
+        assert store.upload_files(1) == seed_files()  # read back as they were uploaded
 
 
 def test_opening_again_applies_nothing(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from dashboard import charts, data, login
 from dashboard import format as fmt
 from dashboard.views import common
 from perfcore.codes import CODES
+from perfcore.connection import WriteFailed
 from perfcore.engine import Assessment
 from perfcore.model import EvaluationKey, UploadFile
 
@@ -95,19 +96,32 @@ def _progress_bar() -> Callable[[float, str], None]:
     return report
 
 
+NAMED_VERSIONS = 20  # a notice names this many stored evaluations, then counts the rest
+
+
+def _stored_notice(versions: dict[EvaluationKey, int]) -> str:
+    named = "；".join(
+        f"{k.label()}（第 {v} 版）" for k, v in list(versions.items())[:NAMED_VERSIONS]
+    )
+    more = len(versions) - NAMED_VERSIONS
+    rest = f"；另有 {more:,} 个评价，均已保存为当前版本" if more > 0 else ""
+    return f"已保存 {len(versions):,} 个评价：{named}{rest}。"
+
+
 def _store(files: list[UploadFile], assessed: Assessment) -> None:
     """Store the files previewed as `assessed` (so they are not read and scored again)."""
     with st.status("正在保存…", expanded=True) as status:
-        outcome = data.ingest(
-            files, data.current_user(), progress=_progress_bar(), assessed=assessed
-        )
+        try:
+            outcome = data.ingest(
+                files, data.current_user(), progress=_progress_bar(), assessed=assessed
+            )
+        except WriteFailed as failed:
+            status.update(label="未保存", state="error")
+            state.upload_notice = ("error", str(failed))
+            st.rerun()
         if outcome.status == "stored":
             status.update(label="已保存", state="complete")
-            versions = "；".join(f"{k.label()}（第 {v} 版）" for k, v in outcome.versions.items())
-            state.upload_notice = (
-                "success",
-                f"已保存 {len(outcome.versions)} 个评价：{versions}。",
-            )
+            state.upload_notice = ("success", _stored_notice(outcome.versions))
             state.upload_round += 1  # a fresh uploader: the stored files leave the drop zone
         elif outcome.status == "duplicate":
             status.update(label="与已有上传相同", state="complete")
