@@ -133,6 +133,7 @@ def run_size(
     result["ingest"]["ratio_to_duckdb"] = (
         result["ingest"]["median_s"] / result["duckdb_read_csv"]["median_s"]
     )
+    result["ingest"]["peak_rss_bytes"] = max(r.peak_rss_bytes for r in ingested)
     result["db_bytes"] = throughput.db_size(db)
     log(
         f"  ingest {result['ingest']['median_s']:.1f} s ({result['ingest']['ratio_to_duckdb']:.0f}×)"
@@ -245,9 +246,10 @@ def _rows(size: dict) -> list[tuple[str, str]]:
         ("data rows (4 tables)", _rate(sum(size["rows"].values()))),
         ("DuckDB read_csv (raw load)", _s(size["duckdb_read_csv"]["median_s"])),
         ("Python csv.reader over the same files (floor)", _csv_floor(size)),
-        ("`perfcore ingest` (all parts)", _s(size["ingest"]["median_s"])),
+        ("`perfcore ingest` of all files as one upload", _s(size["ingest"]["median_s"])),
         ("ingest ÷ DuckDB read_csv", f"{size['ingest']['ratio_to_duckdb']:.0f}×"),
         ("ingest rows/s", _rate(size["ingest"]["rows_per_s"])),
+        ("ingest peak RSS", _mb(size["ingest"].get("peak_rss_bytes"))),
         ("assess (read+score+check) rows/s", _rate(size["assess"]["rows_per_s"])),
         ("scoring alone rows/s", _rate(size["scoring"]["rows_per_s"])),
     ]

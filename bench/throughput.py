@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import psutil
 
 from bench.generate import TABLES, Generated
 from perfcore.engine import assess_paths
@@ -122,24 +124,39 @@ def score_parts(generated: Generated, max_evaluations: int) -> Timed:
     return Timed(seconds, _data_rows([p for part in parts for p in part]), evaluations)
 
 
-def cli_ingest(generated: Generated, db: Path) -> Timed:
-    """`python -m perfcore ingest PART… --db DB`, one call per part, into a fresh store file."""
+@dataclass(frozen=True)
+class Ingested(Timed):
+    peak_rss_bytes: int  # of the `perfcore ingest` process
+
+
+def cli_ingest(generated: Generated, db: Path) -> Ingested:
+    """`python -m perfcore ingest FILE… --db DB` of every generated file as one upload, into a
+    fresh store file, as a province would store its year; the process's peak RSS with it."""
     for stale in (db, db.with_name(db.name + ".wal")):
         stale.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "perfcore", "ingest", *map(str, generated.files)]
     started = time.perf_counter()
-    for part in generated.parts:
-        done = subprocess.run(
-            [sys.executable, "-m", "perfcore", "ingest", *map(str, part), "--db", str(db)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"perfcore ingest failed ({done.returncode}): {done.stderr[-2000:]}")
+    returncode, stderr, peak = _run_watched([*command, "--db", str(db)])
     seconds = time.perf_counter() - started
-    return Timed(seconds, sum(generated.rows.values()), generated.evaluations)
+    if returncode != 0:
+        raise RuntimeError(f"perfcore ingest failed ({returncode}): {stderr[-2000:]}")
+    return Ingested(seconds, sum(generated.rows.values()), generated.evaluations, peak)
+
+
+def _run_watched(command: list[str], every_s: float = 0.1) -> tuple[int, str, int]:
+    """Run `command` from the project folder; its exit code, stderr and peak RSS (sampled)."""
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        watched, peak = psutil.Process(proc.pid), 0
+        while proc.poll() is None:
+            try:
+                peak = max(peak, watched.memory_info().rss)
+            except psutil.NoSuchProcess:
+                break
+            time.sleep(every_s)
+        proc.wait()
+        err.seek(0)
+        return proc.returncode, err.read().decode("utf-8", "replace"), peak
 
 
 def db_size(db: Path) -> int:
