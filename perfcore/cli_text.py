@@ -33,7 +33,8 @@ def finding_line(f: Finding) -> str:
     helps. Warnings and notes stay one Chinese line each, so a long list remains readable.
     """
     where = f.location.describe_zh() if f.location else ""
-    where = f"［{where}］" if where else ""
+    # Reading findings start with their place already (「文件「x」，第 2 行，「分值」列：…」).
+    where = f"［{where}］" if where and not f.message.startswith(where) else ""
     line = f"  {SEVERITY_ZH[f.severity]} {f.code}{where} {f.message}"
     if f.severity == "error" and f.message_en:
         line += f"\n      en: {f.message_en}"

@@ -87,3 +87,18 @@ def test_progress_is_one_line_rewritten_on_a_terminal_and_cleared_after() -> Non
     )
     with on_terminal(io.StringIO()) as report:
         assert report is None
+
+
+def test_a_finding_line_names_its_place_once(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "年度,部门,项目名称,一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,得分\n"
+        "2022,甲,乙,产出指标,数量指标,培训,≥10次,8次,abc,5\n",
+        encoding="utf-8",
+    )
+    text = _summary(assess_paths([bad]))
+    place = "文件「bad.csv」，第 2 行，「分值」列"
+    [error] = [line for line in text.splitlines() if "NUMBER_INVALID" in line]
+    assert error.count(place) == 1 and error.startswith("  错误 NUMBER_INVALID " + place)
+    [kept] = [line for line in text.splitlines() if "WEIGHT_MISSING" in line]
+    assert f"［{place}］" in kept  # a scoring finding's message does not say where: the line does
