@@ -101,6 +101,17 @@ _DATED = re.compile(
     r"(?:已经?|全部|基本)*(?:完成|办结)?率?"
     r"(?:(?P<pct>\d+(?:\.\d+)?)%)?"
 )
+# A quarter as a deadline, due at its last month: 第三季度, 2022年第4季度末前, 一季度内完成. A bare
+# "4季度" stays a number (it may count quarters); 第, a Chinese numeral, a year or 末/前/内 tell.
+_QUARTER = re.compile(
+    r"(?:在|于|截至|截止|截止到)?"
+    r"(?:(?P<year>(?:19|20)\d{2})年(?:度)?)?"
+    r"(?P<nth>第)?(?P<q>[1-4一二三四])季度"
+    r"(?P<end>末|底)?"
+    r"(?P<within>之前|以前|前|以内|之内|内)?"
+    r"(?:已经?|全部|基本)*(?:完成|办结)?"
+)
+_QUARTER_NUMBERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 _ISO_DATE = re.compile(r"(?P<year>(?:19|20)\d{2})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})")
 _END_MONTH = {"底": 12, "末": 12, "年底": 12, "年末": 12, "年前": 12, "上半年": 6, "下半年": 12}
 
@@ -141,11 +152,18 @@ def split_operator_after(text: str) -> tuple[str, Operator | None]:
 
 def match_deadline(text: str) -> Deadline | None:
     """A dated deadline: 2022年底, 2022年12月底前, 12月底之前完成, 9月前, 7月, 2022-12-31,
-    2022年年前完成97.13%. Returns None when `text` is not one."""
+    2022年年前完成97.13%, 第三季度 (its last month, 9). Returns None when `text` is not one."""
     compact = text.replace(" ", "")
     iso = _ISO_DATE.fullmatch(compact)
     if iso is not None:
         return _checked(int(iso["year"]), int(iso["month"]), int(iso["day"]), None)
+    quarter = _QUARTER.fullmatch(compact)
+    if quarter is not None and (
+        quarter["nth"] or quarter["year"] or quarter["end"] or quarter["within"]
+        or not quarter["q"].isdigit()
+    ):  # fmt: skip
+        year = int(quarter["year"]) if quarter["year"] else None
+        return _checked(year, 3 * _QUARTER_NUMBERS[quarter["q"]], None, None)
     dated = _DATED.fullmatch(compact)
     if dated is None or not (dated["year"] or dated["month"] or dated["end"]):
         return None

@@ -180,6 +180,7 @@ _VALUE = re.compile(
 _ANY_NUMBER = re.compile(NUMBER_PATTERN)
 _STARTS_WITH_OPERATOR = re.compile(rf"(?:{_OPERATOR_SYMBOL})")
 _OCR_LE_LABELS = frozenset({"W", "w"})
+_APPROXIMATE_LABELS = frozenset({"约", "大约", "约为", "大概", "近", "将近"})  # 约30次: not exact
 # A template placeholder left unfilled, or its OCR form: ≥X, WX, X%.
 _PLACEHOLDER = re.compile(rf"(?:{_OPERATOR_SYMBOL}|W)? ?[Xx×]+ ?\S{{0,3}}")
 _BRACKETS = str.maketrans("", "", "()[]【】")
@@ -263,6 +264,8 @@ def _number_value(raw: str, cleaned: str, match: re.Match[str]) -> ParsedValue:
                 f"比较符号「{operator.value}」与文字「{word_operator.value}」矛盾，按符号理解"
             )
         operator = operator or word_operator
+    if label in _APPROXIMATE_LABELS:
+        notes.append(f"「{label}」表示约数，按 {match['num']}{match['unit'] or ''} 理解")
     if label in _OCR_LE_LABELS and operator is None:
         operator = Operator.LE
         notes.append(f"「{label}」疑为扫描识别把 ≤ 读错，按 ≤ 理解")

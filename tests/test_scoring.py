@@ -595,3 +595,10 @@ def test_raising_actual_never_raises_a_lower_is_better_deduction_score(a, b1, b2
         for b in (low, high)
     ]
     assert scores[1].score_computed <= scores[0].score_computed <= w
+
+
+def test_a_quarter_is_a_deadline_due_at_its_last_month():
+    assert computed(line("第三季度", "8月", 5, 5, level2="时效指标"))[0] == Decimal(5)
+    assert computed(line("第三季度前", "第三季度", 5, 5, level2="时效指标"))[0] == Decimal(5)
+    score, kept = kept_findings(line("第二季度", "第四季度", 20, 20, level2="时效指标"))
+    assert score.rule == "kept_reported" and [f.severity for f in kept] == ["warning"]

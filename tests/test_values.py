@@ -480,3 +480,38 @@ def test_not_applicable_words(text: str) -> None:
 def test_not_applicable_words_are_whole_cells(text: str | None) -> None:
     """无 is a valid actual (无投诉), a / marker only means "not given"."""
     assert not is_not_applicable(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "month"),
+    [
+        ("第1季度", None, 3),
+        ("第三季度", None, 9),
+        ("一季度前", None, 3),
+        ("2022年第4季度末前", 2022, 12),
+        ("二季度内完成", None, 6),
+    ],
+)
+def test_a_quarter_is_read_as_a_deadline_at_its_last_month(text, year, month):
+    value = parse_value(text)
+    assert (value.kind, value.year, value.month, value.confident) == (
+        ValueKind.DEADLINE,
+        year,
+        month,
+        True,
+    )
+
+
+def test_a_bare_count_of_quarters_stays_a_number():
+    for text in ("4季度", "≥4季度"):
+        value = parse_value(text)
+        assert value.kind is ValueKind.NUMBER and value.number == 4 and value.unit == "季度"
+
+
+@pytest.mark.parametrize(
+    ("text", "word"), [("约30次", "约"), ("大约95%", "大约"), ("近200人", "近")]
+)
+def test_an_approximate_number_is_read_but_not_trusted(text, word):
+    value = parse_value(text)
+    assert value.kind is ValueKind.NUMBER and value.operator is None
+    assert not value.confident and value.note.startswith(f"「{word}」表示约数")
