@@ -144,7 +144,7 @@ class Header:
 
     printed: str  # as printed, line breaks dropped; used in finding locations
     field: str | None  # None: a column we do not read (序号, 备注 …)
-    unit: str | None = None  # 元 or 万元 when the title carries one, e.g. 全年预算数（元）
+    unit: str | None = None  # a TABLE_MONEY_UNITS unit the title carries: 全年预算数（元）
     traditional: bool = False  # traditional characters were converted to recognise it
 
 
@@ -173,18 +173,20 @@ def read_header(printed: str) -> Header:
     match = _TRAILING_NOTE.match(key)
     if match and match["stem"] in _LOOKUP:
         note = match["note"]
-        unit = note if note in ("元", "万元") else None
+        unit = note if note in TABLE_MONEY_UNITS else None
         return Header(shown, _LOOKUP[match["stem"]], unit, traditional)
     return Header(shown, None, None, traditional)
 
 
 # 「单位：元」, 「项目资金（单位：元）」, 「金额单位: 万元」 in a title line above the header, after
 # `header_key`. Not 「填报单位：元宝山区财政局」: the unit must not run on into a name.
-_TITLE_UNIT = re.compile(r"单位:(?P<unit>万元|元)(?![\u4e00-\u9fff])")
+# Money units a column title or a title line may state for a whole table.
+TABLE_MONEY_UNITS = ("元", "千元", "万元")
+_TITLE_UNIT = re.compile(r"单位:(?P<unit>万元|千元|元)(?![\u4e00-\u9fff])")
 
 
 def title_unit(cells: list[str] | tuple[str, ...]) -> str | None:
-    """The money unit (元 or 万元) a title line above the header states for the whole table."""
+    """The money unit (元, 千元 or 万元) a title line above the header states for the table."""
     for cell in cells:
         match = _TITLE_UNIT.search(header_key(cell))
         if match:

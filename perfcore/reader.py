@@ -247,7 +247,8 @@ def _read_rows(
     ticker: _Ticker,
 ) -> None:
     row_findings = 0
-    in_yuan = traditional = False
+    converted: set[str] = set()  # units amounts were converted from
+    traditional = False
     levels: dict[EvaluationKey, tuple[str, str]] = {}
     seen: dict[tuple[EvaluationKey, object], Location] = {}
     for number, cells in data:
@@ -265,15 +266,16 @@ def _read_rows(
             line = _read_line(kind, row, key, levels)
             if line is not None:
                 _add_line(draft, line, row, key, seen)
-        in_yuan |= row.in_yuan
+        if row.converted_from:
+            converted.add(row.converted_from)
         traditional |= row.traditional
         if row_findings < MAX_ROW_FINDINGS:
             collected.findings.extend(row.findings[: MAX_ROW_FINDINGS - row_findings])
         row_findings += len(row.findings)
     if row_findings > MAX_ROW_FINDINGS:
         collected.findings.append(_more_errors(columns.file, row_findings - MAX_ROW_FINDINGS))
-    if in_yuan:
-        collected.findings.append(_funds_in_yuan(columns.file))
+    if converted:
+        collected.findings.append(_funds_in_yuan(columns.file, converted))
     if traditional:
         _note_traditional(columns.file, collected)
 
@@ -472,11 +474,12 @@ def _placeholder(row: Row) -> Finding:
     )
 
 
-def _funds_in_yuan(file: str) -> Finding:
+def _funds_in_yuan(file: str, units: set[str]) -> Finding:
+    given = "、".join(u for u in ("元", "千元") if u in units)
     return finding(
         "FUNDS_IN_YUAN",
-        f"文件「{file}」中的金额以元填报，已换算为万元",
-        f"amounts in {file!r} were given in 元 and converted to 万元",
+        f"文件「{file}」中的金额以{given}填报，已换算为万元",
+        f"amounts in {file!r} were given in {given} and converted to 万元",
         Location(file),
     )
 

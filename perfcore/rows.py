@@ -73,7 +73,7 @@ class Row:
     number: int  # as Excel shows it
     cells: tuple[str, ...]
     findings: list[Finding] = field(default_factory=list)
-    in_yuan: bool = False  # an amount was converted from 元
+    converted_from: str | None = None  # the unit (元, 千元) an amount was converted from
     traditional: bool = False  # a fixed name was written in traditional characters
     _here: Location | None = field(default=None, repr=False, compare=False)
 
@@ -127,8 +127,8 @@ class Row:
         except ValueParseError as problem:
             self._invalid(name, problem)
             return None
-        if parsed is not None and (parsed.unit or table_unit) in ("元", "千元"):
-            self.in_yuan = True
+        if parsed is not None and (unit := parsed.unit or table_unit) in ("元", "千元"):
+            self.converted_from = unit
         return amount
 
     def fraction(self, name: str) -> Decimal | None:

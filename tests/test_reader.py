@@ -440,6 +440,29 @@ def test_funds_unit_in_a_title_line_above_the_header_converts_to_wan(title: list
     assert "f.csv" in note.message and "万元" in note.message
 
 
+@pytest.mark.parametrize(
+    ("title", "header"),
+    [
+        (["单位：千元"], FUNDS_HEADER),
+        (
+            [""],
+            [*FUNDS_HEADER[:4], "年初预算数（千元）", "全年预算数（千元）", "全年执行数（千元）"],
+        ),
+    ],
+)
+def test_funds_in_thousands_of_yuan_convert_to_wan_and_say_so(
+    title: list[str], header: list[str]
+) -> None:
+    rows = [title, header, [*KEY, "年度资金总额", "2614.6", "2,614.6", "2614.6"]]
+    result = read_uploads(
+        [csv_file("f.csv", rows), csv_file("i.csv", indicator_rows(GOOD_INDICATOR))]
+    )
+    assert not errors(result)
+    assert _amounts(result.evaluations[0].funds[0]) == (Decimal("261.46"),) * 3
+    (note,) = [f for f in result.findings if f.code == "FUNDS_IN_YUAN"]
+    assert note.message == "文件「f.csv」中的金额以千元填报，已换算为万元"
+
+
 def test_spending_unit_in_a_title_line_converts_to_wan() -> None:
     rows = [
         ["支出明细（单位：元）"],

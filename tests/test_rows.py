@@ -64,13 +64,13 @@ def test_amounts_convert_from_yuan_by_column_title_cell_suffix_or_table_unit() -
         Decimal("261.46"),
         Decimal(10),
     )
-    assert row.in_yuan and not row.findings
+    assert row.converted_from == "元" and not row.findings
     plain = ["年度", "部门", "项目名称", "资金来源", "全年预算数", "全年执行数"]
     in_yuan = Row(columns(plain, unit="元"), 4, ("2022", "甲", "乙", "年度资金总额", "15000", "1"))
     assert read_funds_line(in_yuan).annual_budget == Decimal("1.5")
     in_wan = Row(columns(plain), 4, ("2022", "甲", "乙", "年度资金总额", "15000", "1"))
     assert read_funds_line(in_wan).annual_budget == Decimal(15000)
-    assert not in_wan.in_yuan
+    assert in_wan.converted_from is None
 
 
 @pytest.mark.parametrize(
