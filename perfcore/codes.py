@@ -128,9 +128,9 @@ CODES: dict[str, CodeSpec] = {
     ),
     "FUNDS_IN_YUAN": CodeSpec(
         "info",
-        "金额由元换算为万元",
-        "amounts converted from 元",
-        "该表金额以元填报，已换算为万元。",
+        "金额由元或千元换算为万元",
+        "amounts converted from 元 or 千元",
+        "该表金额以元或千元填报，已换算为万元。",
     ),
     "ROW_NOT_APPLICABLE": CodeSpec(
         "info",
