@@ -123,13 +123,30 @@ def _funds_total(lines: Sequence[FundsLine]) -> tuple[FundsLine | None, bool]:
 
 
 def _rate_score(rate: Decimal, weight: Decimal, rules: RuleSet) -> Decimal:
+    return (
+        (weight * _rate_share(rate, rules)[0])
+        .quantize(rules.funds_rounding, rounding=ROUND_HALF_UP)
+        .quantize(CENT)
+    )
+
+
+def _rate_share(rate: Decimal, rules: RuleSet) -> tuple[Decimal, Decimal | None]:
+    """The share of the funds weight an execution rate earns, and (tiered) the tier's minimum."""
     effective = min(rate, Decimal(1)) if rules.funds_cap else rate
     if rules.funds_formula == "tiered":
-        share = next((s for minimum, s in rules.funds_tiers if effective >= minimum), ZERO)
-        raw = weight * share
-    else:
-        raw = weight * effective
-    return raw.quantize(rules.funds_rounding, rounding=ROUND_HALF_UP).quantize(CENT)
+        tier = next(((m, s) for m, s in rules.funds_tiers if effective >= m), None)
+        return (ZERO, None) if tier is None else (tier[1], tier[0])
+    return effective, None
+
+
+def _rate_formula(rate: Decimal, weight: Decimal, rules: RuleSet) -> str:
+    """How the funds score follows from the rate, in the rule set's own terms."""
+    share, minimum = _rate_share(rate, rules)
+    if rules.funds_formula != "tiered":
+        return f"{fmt(weight)} × {_pct(share)}"
+    if minimum is None:
+        return f"执行率 {_pct(rate)} 低于最低一档，得 0 分"
+    return f"执行率 {_pct(rate)} 达到 {_pct(minimum)} 档：{fmt(weight)} × {_pct(share)}"
 
 
 def score_funds(lines: Sequence[FundsLine], rules: RuleSet) -> tuple[FundsScore, list[Finding]]:
@@ -226,12 +243,21 @@ def _funds_rate_findings(
             )
         )
     reported = total.score_reported
+    if reported is not None and reported < 0:
+        out.append(
+            finding(
+                "SCORE_NEGATIVE",
+                f"预算执行率得分为 {fmt(reported)}，不能为负数。",
+                f"Negative funds score {fmt(reported)}.",
+                replace(loc, column="得分") if loc else None,
+            )
+        )
     if reported is not None and abs(reported - score) > rules.score_tolerance:
         out.append(
             finding(
                 "FUNDS_SCORE_DIFFERS",
                 f"预算执行率得分自评 {fmt(reported)} 分，按规则应为 {fmt(score)} 分"
-                f"（{fmt(weight)} × {_pct(min(rate, Decimal(1)) if rules.funds_cap else rate)}）。",
+                f"（{_rate_formula(rate, weight, rules)}）。",
                 f"Funds score reported {fmt(reported)}, computed {fmt(score)}.",
                 replace(loc, column="得分") if loc else None,
             )

@@ -602,3 +602,46 @@ def test_a_quarter_is_a_deadline_due_at_its_last_month():
     assert computed(line("第三季度前", "第三季度", 5, 5, level2="时效指标"))[0] == Decimal(5)
     score, kept = kept_findings(line("第二季度", "第四季度", 20, 20, level2="时效指标"))
     assert score.rule == "kept_reported" and [f.severity for f in kept] == ["warning"]
+
+
+TIERED = (
+    (Decimal("0.9"), Decimal(1)),
+    (Decimal("0.8"), Decimal("0.8")),
+    (Decimal("0.6"), Decimal("0.5")),
+)
+
+
+@pytest.mark.parametrize(
+    ("executed", "expected", "formula"),
+    [
+        ("95", "10.00", "执行率 95% 达到 90% 档：10 × 100%"),
+        ("85", "8.00", "执行率 85% 达到 80% 档：10 × 80%"),
+        ("50", "0.00", "执行率 50% 低于最低一档，得 0 分"),
+    ],
+)
+def test_a_tiered_funds_score_takes_the_tier_reached_and_says_which(executed, expected, formula):
+    from dataclasses import replace
+
+    tiered = replace(NATIONAL, funds_formula="tiered", funds_tiers=TIERED)
+    score, findings = score_funds(funds("100", executed, reported=7), tiered)
+    assert score.score_computed == Decimal(expected)
+    [differs] = [f for f in findings if f.code == "FUNDS_SCORE_DIFFERS"]
+    assert (
+        differs.message
+        == f"预算执行率得分自评 7 分，按规则应为 {expected.removesuffix('.00')} 分（{formula}）。"
+    )
+
+
+def test_a_proportional_funds_score_shows_weight_times_rate():
+    [differs] = [
+        f
+        for f in score_funds(funds("100", "86", reported=10), NATIONAL)[1]
+        if f.code == "FUNDS_SCORE_DIFFERS"
+    ]
+    assert differs.message == "预算执行率得分自评 10 分，按规则应为 8.6 分（10 × 86%）。"
+
+
+def test_a_negative_funds_score_is_flagged():
+    findings = score_funds(funds("100", "100", reported=-1), NATIONAL)[1]
+    [negative] = [f for f in findings if f.code == "SCORE_NEGATIVE"]
+    assert negative.message == "预算执行率得分为 -1，不能为负数。"
