@@ -91,25 +91,26 @@ NATURE_WORDS: dict[str, Operator | None] = {
 # An undated deadline phrase: 按时完成, 及时, 在项目计划完成时间内完成.
 _DEADLINE_WORDS = ("按时", "及时", "按期", "如期", "准时", "时间内", "期限内", "时限内", "规定时间")
 
+# The words around a dated deadline: 「在」2022年底「之前」「全部完成」.
+_DEADLINE_LEAD = r"(?:在|于|截至|截止|截止到)?"
+_DEADLINE_WITHIN = r"之前|以前|前|以内|之内|内"
+_DEADLINE_DONE = r"(?:已经?|全部|基本)*(?:完成|办结)?"
 _DATED = re.compile(
-    r"(?:在|于|截至|截止|截止到)?"
-    r"(?:(?P<year>(?:19|20)\d{2})年)?"
+    _DEADLINE_LEAD + r"(?:(?P<year>(?:19|20)\d{2})年)?"
     r"(?:(?P<month>\d{1,2})月份?)?"
     r"(?:(?P<day>\d{1,2})[日号])?"
     r"(?P<end>年?[底末]|年前|上半年|下半年)?"
-    r"(?:之前|以前|前|以内|之内|内)?"
-    r"(?:已经?|全部|基本)*(?:完成|办结)?率?"
+    rf"(?:{_DEADLINE_WITHIN})?"
+    rf"{_DEADLINE_DONE}率?"
     r"(?:(?P<pct>\d+(?:\.\d+)?)%)?"
 )
 # A quarter as a deadline, due at its last month: 第三季度, 2022年第4季度末前, 一季度内完成. A bare
 # "4季度" stays a number (it may count quarters); 第, a Chinese numeral, a year or 末/前/内 tell.
 _QUARTER = re.compile(
-    r"(?:在|于|截至|截止|截止到)?"
-    r"(?:(?P<year>(?:19|20)\d{2})年(?:度)?)?"
+    _DEADLINE_LEAD + r"(?:(?P<year>(?:19|20)\d{2})年(?:度)?)?"
     r"(?P<nth>第)?(?P<q>[1-4一二三四])季度"
     r"(?P<end>末|底)?"
-    r"(?P<within>之前|以前|前|以内|之内|内)?"
-    r"(?:已经?|全部|基本)*(?:完成|办结)?"
+    rf"(?P<within>{_DEADLINE_WITHIN})?" + _DEADLINE_DONE
 )
 _QUARTER_NUMBERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 _ISO_DATE = re.compile(r"(?P<year>(?:19|20)\d{2})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})")
