@@ -347,9 +347,9 @@ class Store:
             for place in _places(own):
                 owners.setdefault(place, (evaluation_id, lines_at))
             if done % WRITE_CHUNK == 0 and done < total:
-                _insert_batch(cur, batch, writing, done / total, f"{done:,}/{total:,} 个评价")
+                _insert_batch(cur, batch, writing, done, total)
         _add_reading_findings(batch, assessment, upload_id, owners)
-        _insert_batch(cur, batch, writing, 1.0, f"{total:,}/{total:,} 个评价")
+        _insert_batch(cur, batch, writing, total, total)
         return upload_id, versions_by_key
 
     # --- versions ------------------------------------------------------------------------
@@ -428,9 +428,7 @@ class Store:
                 for done, (item, result) in enumerate(zip(stored, results, strict=True), 1):
                     batch.add_scores(item.evaluation_id, item.upload_id, item.line_ids, result)
                     if done % WRITE_CHUNK == 0 or done == total:
-                        _insert_batch(
-                            cur, batch, writing, done / total, f"{done:,}/{total:,} 个评价"
-                        )
+                        _insert_batch(cur, batch, writing, done, total)
         report(1.0, f"已按规则 {rule_set} 重新复核 {len(stored)} 个评价版本。")
         return len(stored)
 
@@ -526,16 +524,15 @@ def _roll_back(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def _insert_batch(
-    cur: duckdb.DuckDBPyConnection,
-    batch: records.Batch,
-    report: Progress,
-    fraction: float,
-    done: str,
+    cur: duckdb.DuckDBPyConnection, batch: records.Batch, report: Progress, done: int, total: int
 ) -> None:
-    """Insert the rows `batch` holds, table by table, and empty it; `report` hears each table
-    at `fraction` of the writing, with `done` (how many evaluations that makes)."""
+    """Insert the rows `batch` holds, table by table, and empty it; `report` hears each table,
+    with how many of the `total` evaluations that makes `done`."""
     for table, frame in batch.take_frames().items():
-        report(fraction, f"正在写入{records.TABLE_NAMES_ZH[table]}（{table}）：{done}…")
+        report(
+            done / total,
+            f"正在写入{records.TABLE_NAMES_ZH[table]}（{table}）：{done:,}/{total:,} 个评价…",
+        )
         _insert_frame(cur, table, frame)
 
 
