@@ -180,8 +180,10 @@ def read_header(printed: str) -> Header:
 
 # 「单位：元」, 「项目资金（单位：元）」, 「金额单位: 万元」 in a title line above the header, after
 # `header_key`. Not 「填报单位：元宝山区财政局」: the unit must not run on into a name.
-# Money units a column title or a title line may state for a whole table.
-TABLE_MONEY_UNITS = ("元", "千元", "万元")
+# Money units a column title or a title line may state for a whole table; reading converts the
+# first ones to 万元 (and says so in FUNDS_IN_YUAN).
+CONVERTED_MONEY_UNITS = ("元", "千元")
+TABLE_MONEY_UNITS = (*CONVERTED_MONEY_UNITS, "万元")
 _TITLE_UNIT = re.compile(r"单位:(?P<unit>万元|千元|元)(?![\u4e00-\u9fff])")
 
 

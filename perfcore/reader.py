@@ -15,6 +15,7 @@ from pathlib import Path
 
 from perfcore.codes import finding
 from perfcore.headers import (
+    CONVERTED_MONEY_UNITS,
     FIELD_TITLES,
     TABLE_TITLES,
     Detection,
@@ -475,7 +476,7 @@ def _placeholder(row: Row) -> Finding:
 
 
 def _funds_in_yuan(file: str, units: set[str]) -> Finding:
-    given = "、".join(u for u in ("元", "千元") if u in units)
+    given = "、".join(u for u in CONVERTED_MONEY_UNITS if u in units)
     return finding(
         "FUNDS_IN_YUAN",
         f"文件「{file}」中的金额以{given}填报，已换算为万元",

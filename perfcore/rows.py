@@ -15,7 +15,13 @@ from functools import lru_cache
 
 from perfcore import values
 from perfcore.codes import finding
-from perfcore.headers import FIELD_TITLES, Header, TableKind, to_simplified
+from perfcore.headers import (
+    CONVERTED_MONEY_UNITS,
+    FIELD_TITLES,
+    Header,
+    TableKind,
+    to_simplified,
+)
 from perfcore.model import (
     EvaluationKey,
     Expenditure,
@@ -127,7 +133,7 @@ class Row:
         except ValueParseError as problem:
             self._invalid(name, problem)
             return None
-        if parsed is not None and (unit := parsed.unit or table_unit) in ("元", "千元"):
+        if parsed is not None and (unit := parsed.unit or table_unit) in CONVERTED_MONEY_UNITS:
             self.converted_from = unit
         return amount
 
