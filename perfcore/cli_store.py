@@ -19,7 +19,7 @@ from typing import TextIO
 import pandas as pd
 
 from perfcore.cli import full_option
-from perfcore.cli_text import LISTED_EVALUATIONS, print_summary
+from perfcore.cli_text import lists_each, print_summary
 from perfcore.connection import BadSetting, StoreBusy, WriteFailed
 from perfcore.model import EvaluationKey, UploadFile
 from perfcore.progress import on_terminal
@@ -94,7 +94,7 @@ def print_outcome(
         _print_earlier(outcome, out, db)
     else:
         stored = outcome.versions
-        if full or len(stored) <= LISTED_EVALUATIONS:
+        if lists_each(len(stored), full):
             print(f"结果：已保存为第 {outcome.upload_id} 次上传（stored）：", file=out)
             for key, version in stored.items():
                 print(f"  {key.label()} → 第 {version} 版（当前）", file=out)

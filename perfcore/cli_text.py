@@ -41,11 +41,16 @@ def finding_line(f: Finding) -> str:
     return line
 
 
+def lists_each(count: int, full: bool) -> bool:
+    """Whether `count` evaluations are listed one by one (else the output is a digest)."""
+    return full or count <= LISTED_EVALUATIONS
+
+
 def print_summary(assessment: Assessment, out: TextIO, *, full: bool = False) -> None:
     """Every evaluation and finding, or (over LISTED_EVALUATIONS and not `full`) a digest."""
     for f in assessment.findings:
         print(finding_line(f), file=out)
-    if full or len(assessment.results) <= LISTED_EVALUATIONS:
+    if lists_each(len(assessment.results), full):
         for result in assessment.results:
             _print_evaluation(result, out)
     else:
