@@ -1,10 +1,11 @@
-"""Turns the domain model into table rows (DataFrames) and stored rows back into the model.
+"""Turns the domain model into table rows (Arrow tables) and stored rows back into the model.
 
 One place knows how an Evaluation and its scores map onto the store's columns, in both
 directions, so that rescoring a stored evaluation sees exactly what the upload said.
 
 Exact decimals travel to DuckDB as text and are cast by the INSERT: DuckDB infers a DECIMAL
-column's scale from a sample of Python Decimal objects and would round the rest.
+column's scale from a sample of Python Decimal objects and would round the rest; text keeps
+every digit the upload had.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
 
 from perfcore.model import (
     Evaluation,
@@ -66,41 +67,116 @@ def plain(value: Decimal | None) -> Decimal | None:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
-def _where(location: Location | None) -> Row:
-    loc = location or Location()
-    return {"source_file": loc.file, "source_row": loc.row, "source_column": loc.column}
+_WHERE = ("source_file", "source_row", "source_column")
+_PARSED = ("raw", "kind", "operator", "number", "unit", "text", "year", "month", "confident", "note")  # fmt: skip
+# The columns of each table's rows, in the order Batch builds its row tuples.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "evaluations": (
+        "evaluation_id", "year", "department", "project", "version", "is_current", "upload_id",
+        "restored_from", "authority", "implementer", "kind", "goal_expected", "goal_actual",
+        "total_reported", "grade_reported", "rule_set_named", "rule_set", "source_files",
+        "data_version", "created_at", "created_by",
+    ),
+    "funds_lines": (
+        "evaluation_id", "line_no", "source", "initial_budget", "annual_budget", "executed",
+        "weight", "score_reported", "execution_rate_reported", *_WHERE,
+    ),
+    "indicator_lines": (
+        "line_id", "evaluation_id", "line_no", "level1", "level2", "name",
+        *(f"target_{name}" for name in _PARSED), *(f"actual_{name}" for name in _PARSED),
+        "weight", "score_reported", "deviation_reason", "method", *_WHERE,
+    ),
+    "expenditures": (
+        "evaluation_id", "line_no", "item", "executed", "annual_budget", *_WHERE,
+    ),
+    "scores": (
+        "evaluation_id", "rule_set", "data_version", "initial_budget", "annual_budget",
+        "executed", "execution_rate", "funds_weight", "funds_score_computed",
+        "funds_score_reported", "total_reported", "total_computed", "grade_reported",
+        "grade_reported_canonical", "grade_computed", "engine",
+    ),
+    "indicator_scores": (
+        "line_id", "rule_set", "data_version", "score_computed", "rule", "explanation",
+        "counted", "tier",
+    ),
+    "findings": (
+        "upload_id", "evaluation_id", "rule_set", "data_version", "severity", "code", "message",
+        "message_en", *_WHERE, "line_id",
+    ),
+}  # fmt: skip
+# Arrow types for the store's column types. Exact decimals travel as text (see above); enum
+# members are str, so they go as their values.
+_ARROW_TYPES = {
+    "BIGINT": pa.int64(),
+    "INTEGER": pa.int32(),
+    "BOOLEAN": pa.bool_(),
+    "VARCHAR": pa.string(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "VARCHAR[]": pa.list_(pa.string()),
+}
 
 
-def _parsed(prefix: str, value: ParsedValue) -> Row:
-    return {
-        f"{prefix}_raw": value.raw,
-        f"{prefix}_kind": value.kind.value,
-        f"{prefix}_operator": None if value.operator is None else value.operator.value,
-        f"{prefix}_number": dec(value.number),
-        f"{prefix}_unit": value.unit,
-        f"{prefix}_text": value.text,
-        f"{prefix}_year": value.year,
-        f"{prefix}_month": value.month,
-        f"{prefix}_confident": value.confident,
-        f"{prefix}_note": value.note,
-    }
+def arrow_type(data_type: str) -> pa.DataType:
+    """The Arrow type a Batch column takes for a store column of DuckDB type `data_type`."""
+    if data_type.startswith("DECIMAL"):
+        return pa.string()
+    return _ARROW_TYPES[data_type]
+
+
+def _where(location: Location | None) -> tuple:
+    if location is None:
+        return (None, None, None)
+    return (location.file, location.row, location.column)
+
+
+def _parsed(value: ParsedValue) -> tuple:
+    number = value.number
+    return (
+        value.raw,
+        value.kind,
+        value.operator,
+        None if number is None else str(number),
+        value.unit,
+        value.text,
+        value.year,
+        value.month,
+        value.confident,
+        value.note,
+    )
 
 
 @dataclass
 class Batch:
-    """Rows for every data table, accumulated for one transaction and inserted as DataFrames."""
+    """Rows for every data table, accumulated for one transaction and inserted as Arrow tables.
+
+    Rows are tuples in `COLUMNS` order: building a dict per row and letting pandas turn the
+    dicts into columns took most of the write time of a large upload."""
 
     data_version: int
     next_evaluation_id: int
     next_line_id: int
-    rows: dict[str, list[Row]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    rows: dict[str, list[tuple]] = field(default_factory=lambda: {t: [] for t in TABLES})
 
-    def take_frames(self) -> dict[str, pd.DataFrame]:
-        """The rows gathered so far as one DataFrame per table; the batch starts empty again
-        (its ids count on), so a large upload is written a part at a time."""
-        frames = {name: pd.DataFrame(rows) for name, rows in self.rows.items() if rows}
+    def row_dicts(self, table: str) -> list[Row]:
+        """The rows gathered for `table`, each as a dict by column name."""
+        return [dict(zip(COLUMNS[table], row, strict=True)) for row in self.rows[table]]
+
+    def take_tables(self, types: dict[str, dict[str, pa.DataType]]) -> dict[str, pa.Table]:
+        """The rows gathered so far as one Arrow table per table, typed by `types` (column
+        name → Arrow type, per table); the batch starts empty again (its ids count on), so a
+        large upload is written a part at a time."""
+        tables = {}
+        for name, rows in self.rows.items():
+            if not rows:
+                continue
+            columns = COLUMNS[name]
+            arrays = [
+                pa.array(values, type=types[name][column])
+                for column, values in zip(columns, zip(*rows, strict=True), strict=True)
+            ]
+            tables[name] = pa.Table.from_arrays(arrays, names=list(columns))
         self.rows = {t: [] for t in TABLES}
-        return frames
+        return tables
 
     def add_evaluation(
         self,
@@ -117,77 +193,76 @@ class Batch:
         self.next_evaluation_id += 1
         key = evaluation.key
         self.rows["evaluations"].append(
-            {
-                "evaluation_id": evaluation_id,
-                "year": key.year,
-                "department": key.department,
-                "project": key.project,
-                "version": version,
-                "is_current": True,
-                "upload_id": upload_id,
-                "restored_from": None,
-                "authority": evaluation.authority,
-                "implementer": evaluation.implementer,
-                "kind": evaluation.kind,
-                "goal_expected": evaluation.goal_expected,
-                "goal_actual": evaluation.goal_actual,
-                "total_reported": dec(evaluation.total_reported),
-                "grade_reported": evaluation.grade_reported,
-                "rule_set_named": evaluation.rule_set,
-                "rule_set": result.rule_set,
-                "source_files": list(evaluation.source_files),
-                "data_version": self.data_version,
-                "created_at": created_at,
-                "created_by": created_by,
-            }
-        )
-        for line_no, line in enumerate(evaluation.funds, start=1):
-            self.rows["funds_lines"].append(
-                {
-                    "evaluation_id": evaluation_id,
-                    "line_no": line_no,
-                    "source": line.source.value,
-                    "initial_budget": dec(line.initial_budget),
-                    "annual_budget": dec(line.annual_budget),
-                    "executed": dec(line.executed),
-                    "weight": dec(line.weight),
-                    "score_reported": dec(line.score_reported),
-                    "execution_rate_reported": dec(line.execution_rate_reported),
-                    **_where(line.location),
-                }
+            (
+                evaluation_id,
+                key.year,
+                key.department,
+                key.project,
+                version,
+                True,
+                upload_id,
+                None,
+                evaluation.authority,
+                evaluation.implementer,
+                evaluation.kind,
+                evaluation.goal_expected,
+                evaluation.goal_actual,
+                dec(evaluation.total_reported),
+                evaluation.grade_reported,
+                evaluation.rule_set,
+                result.rule_set,
+                list(evaluation.source_files),
+                self.data_version,
+                created_at,
+                created_by,
             )
+        )
+        self.rows["funds_lines"].extend(
+            (
+                evaluation_id,
+                line_no,
+                line.source,
+                dec(line.initial_budget),
+                dec(line.annual_budget),
+                dec(line.executed),
+                dec(line.weight),
+                dec(line.score_reported),
+                dec(line.execution_rate_reported),
+                *_where(line.location),
+            )
+            for line_no, line in enumerate(evaluation.funds, start=1)
+        )
         first_line_id = self.next_line_id
         self.next_line_id += len(evaluation.indicators)
-        for line_no, line in enumerate(evaluation.indicators, start=1):
-            line_id = first_line_id + line_no - 1
-            self.rows["indicator_lines"].append(
-                {
-                    "line_id": line_id,
-                    "evaluation_id": evaluation_id,
-                    "line_no": line_no,
-                    "level1": line.level1,
-                    "level2": line.level2,
-                    "name": line.name,
-                    **_parsed("target", line.target),
-                    **_parsed("actual", line.actual),
-                    "weight": dec(line.weight),
-                    "score_reported": dec(line.score_reported),
-                    "deviation_reason": line.deviation_reason,
-                    "method": line.method,
-                    **_where(line.location),
-                }
+        self.rows["indicator_lines"].extend(
+            (
+                first_line_id + line_no - 1,
+                evaluation_id,
+                line_no,
+                line.level1,
+                line.level2,
+                line.name,
+                *_parsed(line.target),
+                *_parsed(line.actual),
+                dec(line.weight),
+                dec(line.score_reported),
+                line.deviation_reason,
+                line.method,
+                *_where(line.location),
             )
-        for line_no, item in enumerate(evaluation.expenditures, start=1):
-            self.rows["expenditures"].append(
-                {
-                    "evaluation_id": evaluation_id,
-                    "line_no": line_no,
-                    "item": item.item,
-                    "executed": dec(item.executed),
-                    "annual_budget": dec(item.annual_budget),
-                    **_where(item.location),
-                }
+            for line_no, line in enumerate(evaluation.indicators, start=1)
+        )
+        self.rows["expenditures"].extend(
+            (
+                evaluation_id,
+                line_no,
+                item.item,
+                dec(item.executed),
+                dec(item.annual_budget),
+                *_where(item.location),
             )
+            for line_no, item in enumerate(evaluation.expenditures, start=1)
+        )
         return evaluation_id, tuple(range(first_line_id, self.next_line_id))
 
     def add_scores(
@@ -206,42 +281,43 @@ class Batch:
         is the same for every run of one evaluation).
         """
         funds = result.funds
+        rule_set, data_version = result.rule_set, self.data_version
         self.rows["scores"].append(
-            {
-                "evaluation_id": evaluation_id,
-                "rule_set": result.rule_set,
-                "data_version": self.data_version,
-                "initial_budget": dec(funds.initial_budget),
-                "annual_budget": dec(funds.annual_budget),
-                "executed": dec(funds.executed),
-                "execution_rate": dec(funds.execution_rate),
-                "funds_weight": dec(funds.weight),
-                "funds_score_computed": dec(funds.score_computed),
-                "funds_score_reported": dec(funds.score_reported),
-                "total_reported": dec(result.total_reported),
-                "total_computed": dec(result.total_computed),
-                "grade_reported": result.grade_reported,
-                "grade_reported_canonical": result.grade_reported_canonical,
-                "grade_computed": result.grade_computed,
-                "engine": ENGINE_VERSION,
-            }
-        )
-        for line_id, score in zip(line_ids, result.indicators, strict=True):
-            self.rows["indicator_scores"].append(
-                {
-                    "line_id": line_id,
-                    "rule_set": result.rule_set,
-                    "data_version": self.data_version,
-                    "score_computed": dec(score.score_computed),
-                    "rule": score.rule,
-                    "explanation": score.explanation,
-                    "counted": score.counted,
-                    "tier": score.tier,
-                }
+            (
+                evaluation_id,
+                rule_set,
+                data_version,
+                dec(funds.initial_budget),
+                dec(funds.annual_budget),
+                dec(funds.executed),
+                dec(funds.execution_rate),
+                dec(funds.weight),
+                dec(funds.score_computed),
+                dec(funds.score_reported),
+                dec(result.total_reported),
+                dec(result.total_computed),
+                result.grade_reported,
+                result.grade_reported_canonical,
+                result.grade_computed,
+                ENGINE_VERSION,
             )
+        )
+        self.rows["indicator_scores"].extend(
+            (
+                line_id,
+                rule_set,
+                data_version,
+                dec(score.score_computed),
+                score.rule,
+                score.explanation,
+                score.counted,
+                score.tier,
+            )
+            for line_id, score in zip(line_ids, result.indicators, strict=True)
+        )
         if lines_at is None:
             lines_at = lines_by_location(result.evaluation.indicators, line_ids)
-        self.add_findings(result.findings, upload_id, evaluation_id, result.rule_set, lines_at)
+        self.add_findings(result.findings, upload_id, evaluation_id, rule_set, lines_at)
 
     def add_findings(
         self,
@@ -254,18 +330,18 @@ class Batch:
         for item in findings:
             where = _where(item.location)
             self.rows["findings"].append(
-                {
-                    "upload_id": upload_id,
-                    "evaluation_id": evaluation_id,
-                    "rule_set": rule_set,
-                    "data_version": self.data_version,
-                    "severity": item.severity,
-                    "code": item.code,
-                    "message": item.message,
-                    "message_en": item.message_en,
-                    **where,
-                    "line_id": lines_at.get((where["source_file"], where["source_row"])),
-                }
+                (
+                    upload_id,
+                    evaluation_id,
+                    rule_set,
+                    self.data_version,
+                    item.severity,
+                    item.code,
+                    item.message,
+                    item.message_en,
+                    *where,
+                    lines_at.get((where[0], where[1])),
+                )
             )
 
 

@@ -25,8 +25,10 @@ from typing import Any, Literal
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from perfcore import records, versions
+from perfcore.collector import fewer_collections
 from perfcore.connection import StoreBusy, WriteFailed, connect
 from perfcore.engine import Assessment, assess, rescore
 from perfcore.files import decode, encode
@@ -54,10 +56,6 @@ __all__ = [
     "prepare_upload",
     "upload_sha256",
 ]
-
-# pandas dtypes that carry NULLs faithfully into each DuckDB column type; exact decimals go
-# as text (see perfcore.records).
-_DTYPES = {"BIGINT": "Int64", "INTEGER": "Int64", "BOOLEAN": "boolean", "VARCHAR": "string"}
 
 
 def db_path() -> Path:
@@ -98,6 +96,7 @@ PREPARED_AT = 0.8
 WRITE_CHUNK = 2_000
 
 
+@fewer_collections()
 def prepare_upload(
     files: Sequence[UploadFile],
     *,
@@ -244,6 +243,7 @@ class Store:
         prepared = prepare_upload(files, rule_set=rule_set, progress=progress, assessed=assessed)
         return self.ingest_prepared(prepared, uploaded_by=uploaded_by, progress=progress)
 
+    @fewer_collections()
     def ingest_prepared(
         self, prepared: PreparedUpload, *, uploaded_by: str, progress: Progress | None = None
     ) -> IngestOutcome:
@@ -390,6 +390,7 @@ class Store:
 
     # --- rescoring -----------------------------------------------------------------------
 
+    @fewer_collections()
     def recompute(
         self, rule_set: str, progress: Progress | None = None, *, requested_by: str = "system"
     ) -> int:
@@ -528,29 +529,28 @@ def _insert_batch(
 ) -> None:
     """Insert the rows `batch` holds, table by table, and empty it; `report` hears each table,
     with how many of the `total` evaluations that makes `done`."""
-    for table, frame in batch.take_frames().items():
+    for table, rows in batch.take_tables(_column_types(cur)).items():
         report(
             done / total,
             f"正在写入{records.TABLE_NAMES_ZH[table]}（{table}）：{done:,}/{total:,} 个评价…",
         )
-        _insert_frame(cur, table, frame)
+        view = f"new_{table}"
+        cur.register(view, rows)
+        # Not in a `finally`: after a failed insert the transaction refuses even this, and the
+        # view goes with the cursor.
+        cur.execute(query(f"insert_{table}"))
+        cur.unregister(view)
 
 
-def _insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Insert a DataFrame into `table`, typed from the table's own columns."""
-    columns = cur.execute(query("table_columns"), {"table": table}).fetchall()
-    dtypes = {}
-    for name, data_type in columns:
-        if data_type in _DTYPES:
-            dtypes[name] = _DTYPES[data_type]
-        elif data_type.startswith("DECIMAL"):
-            dtypes[name] = "string"
-    view = f"new_{table}"
-    cur.register(view, frame.astype({c: t for c, t in dtypes.items() if c in frame.columns}))
-    # Not in a `finally`: after a failed insert the transaction refuses even this, and the
-    # view goes with the cursor.
-    cur.execute(query(f"insert_{table}"))
-    cur.unregister(view)
+def _column_types(cur: duckdb.DuckDBPyConnection) -> dict[str, dict[str, pa.DataType]]:
+    """The Arrow type of every column a Batch writes, from the store tables' own columns."""
+    return {
+        table: {
+            name: records.arrow_type(data_type)
+            for name, data_type in cur.execute(query("table_columns"), {"table": table}).fetchall()
+        }
+        for table in records.TABLES
+    }
 
 
 def seed_files(folder: Path = SEED_DIR) -> list[UploadFile]:

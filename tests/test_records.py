@@ -1,4 +1,4 @@
-"""perfcore.records: the model ↔ table rows. Frames must match the DuckDB tables column for
+"""perfcore.records: the model ↔ table rows. Tables must match the DuckDB tables column for
 column, and exact decimals must survive the trip. (The whole-store round trip of the seed is in
 test_store.)"""
 
@@ -48,15 +48,22 @@ def test_frames_have_exactly_the_columns_of_the_store_tables(
     cur = empty_store.cursor()
     tables = {name for (name,) in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables - BOOKKEEPING == set(records.TABLES)
+    columns = {
+        table: cur.execute(query("table_columns"), {"table": table}).fetchall()
+        for table in records.TABLES
+    }
+    types = {
+        table: {name: records.arrow_type(data_type) for name, data_type in pairs}
+        for table, pairs in columns.items()
+    }
     batch = _batch(seed_result)
-    frames = batch.take_frames()
-    assert set(frames) == set(records.TABLES)  # the seed has a row for every table
-    assert batch.take_frames() == {}  # taken: the next part starts empty
-    for table, frame in frames.items():
-        stored = [
-            name for name, _ in cur.execute(query("table_columns"), {"table": table}).fetchall()
-        ]
-        assert sorted(frame.columns) == sorted(stored), table
+    tables = batch.take_tables(types)
+    assert set(tables) == set(records.TABLES)  # the seed has a row for every table
+    assert batch.take_tables(types) == {}  # taken: the next part starts empty
+    for table, rows in tables.items():
+        stored = [name for name, _ in columns[table]]
+        assert sorted(rows.column_names) == sorted(stored), table
+        assert sorted(records.COLUMNS[table]) == sorted(stored), table
 
 
 def test_ids_are_handed_out_in_order_and_lines_found_by_location(
@@ -106,7 +113,7 @@ def test_decimals_travel_as_exact_text_and_come_back_without_padding() -> None:
 
 
 def test_a_funds_row_reads_back_as_the_line(seed_result: EvaluationResult) -> None:
-    [row, *_] = _batch(seed_result).rows["funds_lines"]
+    [row, *_] = _batch(seed_result).row_dicts("funds_lines")
     padded = {
         k: Decimal(v).quantize(Decimal("0.000001")) if k in _MONEY and v else v
         for k, v in row.items()
