@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from perfcore.codes import finding
+from perfcore.collector import fewer_collections
 from perfcore.model import Evaluation, EvaluationKey, EvaluationResult, Finding, UploadFile
 from perfcore.progress import Progress, counted, within
 from perfcore.reader import read_uploads
@@ -60,6 +61,7 @@ def _score(evaluation: Evaluation, override: str | None) -> EvaluationResult:
 READING_SHARE = 0.73
 
 
+@fewer_collections()
 def assess(
     files: Sequence[UploadFile], rule_set: str | None = None, progress: Progress | None = None
 ) -> Assessment:
