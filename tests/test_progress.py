@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from bench.generate import generate
@@ -133,6 +134,24 @@ def test_an_upload_written_in_parts_stores_what_one_part_would(
     assert (
         whole[0] == whole[1] == 400 and whole[2] == whole[3] and whole[4] == 4 * whole[2]
     )  # 3 rule sets, hubei twice
+
+
+def test_a_part_once_written_is_not_held_in_memory_until_the_commit(
+    generated_upload: list[UploadFile], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each part's Arrow tables are freed once inserted: a table registered on the cursor stays
+    referenced until the transaction ends, and a province's upload then held every part."""
+    monkeypatch.setattr(store_module, "WRITE_CHUNK", 50)  # 400 evaluations in 8 parts
+    held: list[int] = []
+
+    def progress(_fraction: float, message: str) -> None:
+        if message.startswith("正在写入评价（evaluations）"):  # the first table of each part
+            held.append(pa.total_allocated_bytes())
+
+    with open_store(tmp_path / "p.duckdb", seed=False) as store:
+        store.ingest(generated_upload, uploaded_by="test", progress=progress)
+    assert len(held) == 8
+    assert max(held) < 2 * min(held), [f"{b / 2**20:.1f} MB" for b in held]
 
 
 def test_a_write_duckdb_refuses_stores_nothing_and_says_so_in_chinese(
