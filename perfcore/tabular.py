@@ -38,6 +38,9 @@ _GUESS_SAMPLE = 512 * 1024
 _MAX_UNZIPPED = 400 * 1024 * 1024  # a 50 MB upload of text compresses ~8×; more is a zip bomb
 _MAX_DEPTH = 2  # zip › xlsx, no deeper
 _CONTROL_SHARE = 0.01
+# Of a UTF-16 CSV's characters, at least this share are ASCII (digits, commas, line ends;
+# the seed's 评价信息 table, mostly Chinese prose, has 16 %).
+_UTF16_ZERO_SHARE = 0.02
 _READABLE_MEMBERS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
 
@@ -243,6 +246,12 @@ def _decode(data: bytes) -> tuple[str, str] | None:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
                 return None
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            return None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -257,6 +266,26 @@ def _decode(data: bytes) -> tuple[str, str] | None:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError):
         return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """utf-16-le or utf-16-be for UTF-16 text saved without a byte order mark, else None.
+
+    Digits, commas and line ends are ASCII, and ASCII in UTF-16 is a zero byte beside the
+    character's own: a CSV's zero bytes then stand mostly at odd offsets (little-endian) or at
+    even ones (big-endian); the other side has only the zeros of characters such as 一 (U+4E00),
+    a sixteenth of them in the seed. UTF-8 would read such a file as text full of NULs."""
+    sample = data[:_GUESS_SAMPLE]
+    if len(sample) < 2 or b"\x00" not in sample:
+        return None
+    odd = sample[1::2].count(0)
+    even = sample[0::2].count(0)
+    pairs = len(sample) // 2
+    if odd >= _UTF16_ZERO_SHARE * pairs and even <= odd // 4:
+        return "utf-16-le"
+    if even >= _UTF16_ZERO_SHARE * pairs and odd <= even // 4:
+        return "utf-16-be"
+    return None
 
 
 def _looks_binary(text: str) -> bool:

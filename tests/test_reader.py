@@ -171,6 +171,8 @@ def test_seed_funds_and_indicator_cells(seed: Evaluation) -> None:
         ("gb18030", ",", "\n"),
         ("utf-8-sig", ",", "\n"),
         ("utf-16", "\t", "\r\n"),  # Excel "Unicode text"
+        ("utf-16-le", ",", "\r\n"),  # UTF-16 saved without a byte order mark
+        ("utf-16-be", "\t", "\n"),
         ("utf-8", ",", "\r\n"),
     ],
 )
@@ -536,8 +538,12 @@ def test_empty_file() -> None:
     assert "funds.csv" in error.message
 
 
-def test_binary_junk() -> None:
-    junk = bytes(range(256)) * 40
+@pytest.mark.parametrize(
+    "junk",
+    [bytes(range(256)) * 40, bytes([7, 0, 200, 0]) * 1000],  # the second has UTF-16's zeros
+    ids=["bytes", "utf-16-like"],
+)
+def test_binary_junk(junk: bytes) -> None:
     error = only_error(read_uploads([UploadFile("funds.csv", junk)]))
     assert error.code == "FILE_UNREADABLE"
     assert "funds.csv" in error.message
