@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import format as fmt
+from perfcore.codes import SEVERITY_ZH
 
 FONT_FAMILY: Final = (
     "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, "
@@ -25,7 +26,6 @@ FONT_FAMILY: Final = (
 )
 GRADE_COLORS: Final = {"优": "#15803D", "良": "#1D4ED8", "中": "#C2410C", "差": "#B91C1C"}
 SEVERITY_COLORS: Final = {"error": "#B91C1C", "warning": "#B45309", "info": "#57534E"}
-SEVERITY_ZH: Final = {"error": "错误", "warning": "警告", "info": "提示"}
 GOOD: Final = "#15803D"
 BAD: Final = "#B91C1C"
 NEUTRAL: Final = "#1D4ED8"

@@ -14,12 +14,11 @@ from collections import Counter
 from decimal import Decimal
 from typing import TextIO
 
-from perfcore.codes import CODES
+from perfcore.codes import CODES, SEVERITY_ZH
 from perfcore.engine import Assessment
 from perfcore.model import EvaluationResult, Finding
 from perfcore.scoring import fmt
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 LISTED_EVALUATIONS = 50  # beyond this, a digest
 WIDEST_GAPS = 10  # evaluations named in the digest, self-score furthest above the rules'
 _SEVERITY_ORDER = ("error", "warning", "info")

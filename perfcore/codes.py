@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from perfcore.model import Finding, Location, Severity
 
+# How a severity is called in the CLI and the app.
+SEVERITY_ZH: dict[Severity, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+
 
 @dataclass(frozen=True)
 class CodeSpec:

@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard import format as fmt
 from dashboard.views import common
-from perfcore.codes import CODES
+from perfcore.codes import CODES, SEVERITY_ZH
 from perfcore.queries import Filters
 
 SEVERITY_ICONS = {
@@ -152,7 +152,7 @@ with download:
 found = data.findings_page(f, common.PAGE_ROWS)
 for i, group in enumerate(groups.itertuples(index=False)):
     spec = CODES.get(group.code)
-    label = f"{charts.SEVERITY_ZH[group.severity]} · {group.title}（{group.n:,} 条）"
+    label = f"{SEVERITY_ZH[group.severity]} · {group.title}（{group.n:,} 条）"
     # Only an open group builds its table (on_change="rerun" makes `open` known); the first,
     # most severe and most frequent, starts open.
     expander = st.expander(

@@ -9,10 +9,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, login
+from dashboard import data, login
 from dashboard import format as fmt
 from dashboard.views import common
-from perfcore.codes import CODES
+from perfcore.codes import CODES, SEVERITY_ZH
 from perfcore.connection import WriteFailed
 from perfcore.engine import Assessment
 from perfcore.model import EvaluationKey, UploadFile
@@ -47,7 +47,7 @@ def _findings_table(assessment: Assessment) -> pd.DataFrame:
         spec = CODES.get(item.code)
         rows.append(
             {
-                "severity": charts.SEVERITY_ZH[item.severity],
+                "severity": SEVERITY_ZH[item.severity],
                 "title": spec.title if spec else item.code,
                 "evaluation": key.label() if key else "（文件）",
                 "message": item.message,
