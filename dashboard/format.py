@@ -159,3 +159,31 @@ def md_escape(text: object) -> str:
 def evaluation_label(year: object, department: object, project: object) -> str:
     """`2022年 部门 项目` as plain text (for st.text / selectbox options, not markdown)."""
     return f"{year}年 {department} {project}"
+
+
+FILES_NAMED: Final = 3  # file names a table cell lists before it counts the rest
+
+
+def file_list(names: object) -> str:
+    """An upload's file names for one table cell: `a.csv、b.csv、c.csv 等 40 个文件`.
+
+    A province uploads tens of files at once; all their names would run far past the cell."""
+    if names is None or isinstance(names, float):  # NULL / NaN from a missing list
+        return MISSING
+    names = [str(name) for name in names]
+    if not names:
+        return MISSING
+    listed = "、".join(names[:FILES_NAMED])
+    return listed if len(names) <= FILES_NAMED else f"{listed} 等 {len(names)} 个文件"
+
+
+def file_size(size_bytes: object) -> str:
+    """Bytes as people say them: 512 B, 3.4 KB, 41.6 MB (1 KB = 1,024 B)."""
+    value = as_float(size_bytes)
+    if value is None:
+        return MISSING
+    if value < 1024:
+        return f"{value:,.0f} B"
+    if value < 1024 * 1024:
+        return f"{value / 1024:,.1f} KB"
+    return f"{value / 1024 / 1024:,.1f} MB"

@@ -314,6 +314,11 @@ def test_a_large_upload_is_stored_and_the_notice_counts_what_it_does_not_name(
     assert notice.count("（第 1 版）") == 20 and notice.endswith(
         "另有 380 个评价，均已保存为当前版本。"
     )
+    [history] = [d.value for d in at.dataframe if "uploaded_by" in d.value.columns]
+    latest = history.sort_values("upload_id").iloc[-1]
+    names = [name for name, _, _ in province_upload]
+    assert latest["file_names"] == f"{'、'.join(names[:3])} 等 4 个文件"
+    assert latest["size_bytes"].endswith(" MB")
 
 
 def test_a_write_the_store_refuses_says_nothing_was_stored(seeded_db, province_upload, monkeypatch):

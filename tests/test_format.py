@@ -125,3 +125,29 @@ def test_rule_label():
 )
 def test_card_money_switches_to_yi_for_sums_that_would_not_fit(value, signed, expected):
     assert fmt.card_money(value, signed=signed) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["评价.csv"], "评价.csv"),
+        (["a.csv", "b.csv", "c.csv"], "a.csv、b.csv、c.csv"),
+        (
+            [f"part-{i:02d}.csv" for i in range(40)],
+            "part-00.csv、part-01.csv、part-02.csv 等 40 个文件",
+        ),
+        ([], fmt.MISSING),
+        (None, fmt.MISSING),
+        (float("nan"), fmt.MISSING),
+    ],
+)
+def test_file_list_names_a_few_and_counts_the_rest(names, expected):
+    assert fmt.file_list(names) == expected
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [(0, "0 B"), (1023, "1,023 B"), (1536, "1.5 KB"), (41_644_800, "39.7 MB"), (None, fmt.MISSING)],
+)
+def test_file_size_in_the_unit_people_say(size, expected):
+    assert fmt.file_size(size) == expected

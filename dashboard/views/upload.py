@@ -324,7 +324,10 @@ if access.is_admin:
 
 with st.container(border=True):
     st.markdown("**上传历史**")
-    history = data.uploads()
+    history = data.uploads().assign(
+        file_names=lambda t: t["file_names"].map(fmt.file_list),
+        size_bytes=lambda t: t["size_bytes"].map(fmt.file_size),
+    )
     st.dataframe(
         history,
         hide_index=True,
@@ -343,10 +346,10 @@ with st.container(border=True):
             "upload_id": st.column_config.NumberColumn("编号", format="%d"),
             "uploaded_at": st.column_config.DatetimeColumn("上传时间", format="YYYY-MM-DD HH:mm"),
             "uploaded_by": "上传人",
-            "file_names": "文件",
-            "n_evaluations": "评价数",
-            "n_rows": "行数",
-            "size_bytes": st.column_config.NumberColumn("大小（字节）", format="%d"),
+            "file_names": st.column_config.TextColumn("文件", width="large"),
+            "n_evaluations": st.column_config.NumberColumn("评价数", format="localized"),
+            "n_rows": st.column_config.NumberColumn("行数", format="localized"),
+            "size_bytes": "大小",
             "status": "状态",
         },
         alt="上传历史",
@@ -365,7 +368,9 @@ with st.container(border=True):
     )
     mine = data.history(chosen)
     st.dataframe(
-        common.numeric(mine, ["total_reported", "total_computed"]),
+        common.numeric(mine, ["total_reported", "total_computed"]).assign(
+            file_names=lambda t: t["file_names"].map(fmt.file_list)
+        ),
         hide_index=True,
         width="stretch",
         column_order=[
@@ -387,7 +392,7 @@ with st.container(border=True):
             "restored_from": st.column_config.NumberColumn("恢复自", format="第 %d 版"),
             "created_by": "操作人",
             "created_at": st.column_config.DatetimeColumn("时间", format="YYYY-MM-DD HH:mm"),
-            "file_names": "文件",
+            "file_names": st.column_config.TextColumn("文件", width="large"),
             "total_reported": common.points("自评总分"),
             "total_computed": common.points("复核总分"),
             "grade_computed": "复核等级",
