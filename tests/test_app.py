@@ -331,3 +331,40 @@ def test_a_write_the_store_refuses_says_nothing_was_stored(seeded_db, province_u
     assert not at.exception, at.exception
     assert any("写入数据库失败，未保存任何数据" in e.value for e in at.error)
     assert data.store().data_version() == 1  # nothing of the upload was stored
+
+
+def _cached_query_bytes() -> int:
+    """Bytes the query caches hold (Streamlit's cache statistics, as /_stcore/metrics has them):
+    they grow when a page runs a query that was not cached."""
+    from streamlit.runtime.caching import cache_resource_api
+
+    stats = cache_resource_api._resource_caches.get_stats()
+    return sum(
+        stat.byte_length
+        for family in stats.values()
+        for stat in family
+        if stat.cache_name.endswith(("._query", "._query_rows"))
+    )
+
+
+def _upload(files: list[tuple[str, bytes, str]]) -> AppTest:
+    at = on_page("views/upload.py")
+    at.file_uploader(key="upload_files_0").set_value(files).run()
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_after_an_upload_the_pages_viewed_lately_are_ready_for_the_next_viewer(
+    seeded_db, province_upload
+):
+    st.cache_resource.clear()
+    _upload(province_upload)
+    on_page("views/indicators.py")  # a leader looks at the province's indicators
+    viewed = data.recent_views()
+    assert {"indicator_summary", "evaluation_summary"} <= {name for name, _ in viewed}
+    at = _upload(seed_upload(2023))  # then one more evaluation comes in
+    assert any("已保存 1 个评价" in s.value for s in at.success)
+    before = _cached_query_bytes()
+    on_page("views/indicators.py")  # the next leader opens the page
+    assert _cached_query_bytes() == before, "the page had to run queries the upload did not warm"

@@ -120,6 +120,8 @@ def _store(files: list[UploadFile], assessed: Assessment) -> None:
             state.upload_notice = ("error", str(failed))
             st.rerun()
         if outcome.status == "stored":
+            status.update(label="已保存，正在更新看板…")
+            data.rewarm(_progress_bar())
             status.update(label="已保存", state="complete")
             state.upload_notice = ("success", _stored_notice(outcome.versions))
             state.upload_round += 1  # a fresh uploader: the stored files leave the drop zone
@@ -145,6 +147,8 @@ def _store(files: list[UploadFile], assessed: Assessment) -> None:
 def _recompute_stale() -> None:
     with st.status("正在更新过期得分…", expanded=True) as status:
         done = data.recompute_stale(data.current_admin(), progress=_progress_bar())
+        status.update(label="复核完成，正在更新看板…")
+        data.rewarm(_progress_bar())
         status.update(label="复核完成", state="complete")
     state.upload_notice = ("success", f"已按现行评分程序重新复核规则：{'、'.join(done)}。")
     st.rerun()
@@ -153,6 +157,8 @@ def _recompute_stale() -> None:
 def _recompute(rule_set: str) -> None:
     with st.status("正在重新复核…", expanded=True) as status:
         count = data.recompute(rule_set, data.current_admin(), progress=_progress_bar())
+        status.update(label="复核完成，正在更新看板…")
+        data.rewarm(_progress_bar())
         status.update(label="复核完成", state="complete")
     state.upload_notice = ("success", f"已按规则 {rule_set} 重新复核 {count} 个评价版本。")
     st.rerun()
@@ -410,6 +416,8 @@ with st.container(border=True):
         )
         if st.button("恢复为当前版本", icon=":material/history:", key="restore_confirm"):
             new = data.restore(chosen, version, data.current_user())
+            with st.spinner("正在更新看板…"):
+                data.rewarm()
             state.upload_notice = (
                 "success",
                 f"已将 {chosen.label()} 的第 {version} 版恢复为当前版本（第 {new} 版）。",
