@@ -165,7 +165,8 @@ FILES_NAMED: Final = 3  # file names a table cell lists before it counts the res
 
 
 def file_list(names: object) -> str:
-    """An upload's file names for one table cell: `a.csv、b.csv、c.csv 等 40 个文件`.
+    """An upload's file names for one table cell, the count first so a narrow cell still shows
+    it: `评价.csv`, `40 个文件：a.csv、b.csv、c.csv 等`.
 
     A province uploads tens of files at once; all their names would run far past the cell."""
     if names is None or isinstance(names, float):  # NULL / NaN from a missing list
@@ -173,8 +174,16 @@ def file_list(names: object) -> str:
     names = [str(name) for name in names]
     if not names:
         return MISSING
+    if len(names) == 1:
+        return names[0]
     listed = "、".join(names[:FILES_NAMED])
-    return listed if len(names) <= FILES_NAMED else f"{listed} 等 {len(names)} 个文件"
+    return f"{len(names)} 个文件：{listed}{' 等' if len(names) > FILES_NAMED else ''}"
+
+
+def version_origin(restored_from: object) -> str:
+    """Where an evaluation version came from, as the CLI says it: 上传, or 由第 2 版恢复."""
+    version = as_float(restored_from)
+    return "上传" if version is None else f"由第 {int(version)} 版恢复"
 
 
 def file_size(size_bytes: object) -> str:

@@ -317,7 +317,7 @@ def test_a_large_upload_is_stored_and_the_notice_counts_what_it_does_not_name(
     [history] = [d.value for d in at.dataframe if "uploaded_by" in d.value.columns]
     latest = history.sort_values("upload_id").iloc[-1]
     names = [name for name, _, _ in province_upload]
-    assert latest["file_names"] == f"{'、'.join(names[:3])} 等 4 个文件"
+    assert latest["file_names"] == f"4 个文件：{'、'.join(names[:3])} 等"
     assert latest["size_bytes"].endswith(" MB")
 
 
@@ -368,3 +368,20 @@ def test_after_an_upload_the_pages_viewed_lately_are_ready_for_the_next_viewer(
     before = _cached_query_bytes()
     on_page("views/indicators.py")  # the next leader opens the page
     assert _cached_query_bytes() == before, "the page had to run queries the upload did not warm"
+
+
+def test_the_versions_table_says_where_each_version_came_from_in_chinese(seeded_db):
+    changed = [
+        (name, data_bytes.replace(b"155.68", b"155.69"), kind)
+        for name, data_bytes, kind in seed_upload(2022)
+    ]  # the same evaluation with another 年初预算数: its second version
+    _upload(changed)
+    at = on_page("views/upload.py")
+    at.button(key="restore_confirm").click().run()  # restore version 1 as version 3
+    assert not at.exception, at.exception
+    [versions] = [d.value for d in at.dataframe if "version" in d.value.columns]
+    origin = dict(zip(versions["version"], versions["action"], strict=True))
+    assert origin == {1: "上传", 2: "上传", 3: "由第 1 版恢复"}
+    assert set(versions["file_names"]) == {
+        "4 个文件：evaluations.csv、expenditures.csv、funds.csv 等"
+    }

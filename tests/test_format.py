@@ -151,3 +151,9 @@ def test_file_list_names_a_few_and_counts_the_rest(names, expected):
 )
 def test_file_size_in_the_unit_people_say(size, expected):
     assert fmt.file_size(size) == expected
+
+
+def test_version_origin_says_upload_or_which_version_was_restored():
+    assert fmt.version_origin(None) == "上传"
+    assert fmt.version_origin(float("nan")) == "上传"
+    assert fmt.version_origin(2) == "由第 2 版恢复"

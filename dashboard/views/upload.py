@@ -375,7 +375,8 @@ with st.container(border=True):
     mine = data.history(chosen)
     st.dataframe(
         common.numeric(mine, ["total_reported", "total_computed"]).assign(
-            file_names=lambda t: t["file_names"].map(fmt.file_list)
+            file_names=lambda t: t["file_names"].map(fmt.file_list),
+            action=lambda t: t["restored_from"].map(fmt.version_origin),
         ),
         hide_index=True,
         width="stretch",
@@ -383,7 +384,6 @@ with st.container(border=True):
             "version",
             "is_current",
             "action",
-            "restored_from",
             "created_by",
             "created_at",
             "file_names",
@@ -395,7 +395,6 @@ with st.container(border=True):
             "version": st.column_config.NumberColumn("版本", format="第 %d 版"),
             "is_current": st.column_config.CheckboxColumn("当前"),
             "action": "来源",
-            "restored_from": st.column_config.NumberColumn("恢复自", format="第 %d 版"),
             "created_by": "操作人",
             "created_at": st.column_config.DatetimeColumn("时间", format="YYYY-MM-DD HH:mm"),
             "file_names": st.column_config.TextColumn("文件", width="large"),
