@@ -131,10 +131,10 @@ def test_card_money_switches_to_yi_for_sums_that_would_not_fit(value, signed, ex
     ("names", "expected"),
     [
         (["评价.csv"], "评价.csv"),
-        (["a.csv", "b.csv", "c.csv"], "a.csv、b.csv、c.csv"),
+        (["a.csv", "b.csv", "c.csv"], "3 个文件：a.csv、b.csv、c.csv"),
         (
             [f"part-{i:02d}.csv" for i in range(40)],
-            "part-00.csv、part-01.csv、part-02.csv 等 40 个文件",
+            "40 个文件：part-00.csv、part-01.csv、part-02.csv 等",
         ),
         ([], fmt.MISSING),
         (None, fmt.MISSING),
