@@ -240,16 +240,12 @@ def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[tuple[str, ...]]
 
 
 def _decode(data: bytes) -> tuple[str, str] | None:
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                return None
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
+    # A byte order mark, or UTF-16's zero bytes, name the encoding: the file must decode in it.
+    marked = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    known = marked or _utf16_without_bom(data)
+    if known is not None:
         try:
-            return data.decode(utf16), utf16
+            return data.decode(known), known
         except UnicodeDecodeError:
             return None
     try:
