@@ -331,6 +331,7 @@ class Store:
         report(PREPARED_AT, "正在写入数据…")
         writing = within(report, PREPARED_AT, 1.0)
         batch = records.Batch(ids["data_version"], ids["evaluation_id"], ids["line_id"])
+        types = _column_types(cur)
         versions_by_key: dict[EvaluationKey, int] = {}
         owners: dict[Place, tuple[int, dict[Place, int]]] = {}  # evaluation id, line ids
         # Only the rows a reading finding points at need an owner (of 2.9·10^6 rows, a few).
@@ -353,9 +354,9 @@ class Store:
                     if place in wanted:
                         owners.setdefault(place, (evaluation_id, lines_at))
             if done % WRITE_CHUNK == 0 and done < total:
-                _insert_batch(cur, batch, writing, done, total)
+                _insert_batch(cur, batch, types, writing, done, total)
         _add_reading_findings(batch, assessment, upload_id, owners)
-        _insert_batch(cur, batch, writing, total, total)
+        _insert_batch(cur, batch, types, writing, total, total)
         return upload_id, versions_by_key
 
     # --- versions ------------------------------------------------------------------------
@@ -432,10 +433,11 @@ class Store:
                     },
                 )
                 total = len(stored)
+                types = _column_types(cur)
                 for done, (item, result) in enumerate(zip(stored, results, strict=True), 1):
                     batch.add_scores(item.evaluation_id, item.upload_id, item.line_ids, result)
                     if done % WRITE_CHUNK == 0 or done == total:
-                        _insert_batch(cur, batch, writing, done, total)
+                        _insert_batch(cur, batch, types, writing, done, total)
         report(1.0, f"已按规则 {rule_set} 重新复核 {len(stored)} 个评价版本。")
         return len(stored)
 
@@ -531,11 +533,17 @@ def _roll_back(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def _insert_batch(
-    cur: duckdb.DuckDBPyConnection, batch: records.Batch, report: Progress, done: int, total: int
+    cur: duckdb.DuckDBPyConnection,
+    batch: records.Batch,
+    types: dict[str, dict[str, pa.DataType]],
+    report: Progress,
+    done: int,
+    total: int,
 ) -> None:
-    """Insert the rows `batch` holds, table by table, and empty it; `report` hears each table,
-    with how many of the `total` evaluations that makes `done`."""
-    for table, rows in batch.take_tables(_column_types(cur)).items():
+    """Insert the rows `batch` holds, table by table, typed by `types` (`_column_types`, asked
+    once per write), and empty it; `report` hears each table, with how many of the `total`
+    evaluations that makes `done`."""
+    for table, rows in batch.take_tables(types).items():
         report(
             done / total,
             f"正在写入{records.TABLE_NAMES_ZH[table]}（{table}）：{done:,}/{total:,} 个评价…",

@@ -12,7 +12,7 @@ from perfcore import records
 from perfcore.engine import assess
 from perfcore.model import EvaluationResult, IndicatorLine, Location, ParsedValue, ValueKind
 from perfcore.sqlfiles import query
-from perfcore.store import Store, seed_files
+from perfcore.store import Store, _column_types, seed_files
 
 # Decimal columns of funds_lines, as DuckDB returns them: padded to the column's scale.
 _MONEY = {
@@ -48,20 +48,15 @@ def test_frames_have_exactly_the_columns_of_the_store_tables(
     cur = empty_store.cursor()
     tables = {name for (name,) in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables - BOOKKEEPING == set(records.TABLES)
-    columns = {
-        table: cur.execute(query("table_columns"), {"table": table}).fetchall()
-        for table in records.TABLES
-    }
-    types = {
-        table: {name: records.arrow_type(data_type) for name, data_type in pairs}
-        for table, pairs in columns.items()
-    }
+    types = _column_types(cur)
     batch = _batch(seed_result)
     tables = batch.take_tables(types)
     assert set(tables) == set(records.TABLES)  # the seed has a row for every table
     assert batch.take_tables(types) == {}  # taken: the next part starts empty
     for table, rows in tables.items():
-        stored = [name for name, _ in columns[table]]
+        stored = [
+            name for name, _ in cur.execute(query("table_columns"), {"table": table}).fetchall()
+        ]
         assert sorted(rows.column_names) == sorted(stored), table
         assert sorted(records.COLUMNS[table]) == sorted(stored), table
 
