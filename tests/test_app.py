@@ -48,6 +48,14 @@ def on_page(page: str, query: dict | None = None) -> AppTest:
     return at
 
 
+def upload(files: list[tuple[str, bytes, str]]) -> AppTest:
+    at = on_page("views/upload.py")
+    at.file_uploader(key="upload_files_0").set_value(files).run()
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def plotly_specs(at: AppTest) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
@@ -305,10 +313,7 @@ def province_upload(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str,
 def test_a_large_upload_is_stored_and_the_notice_counts_what_it_does_not_name(
     seeded_db, province_upload
 ):
-    at = on_page("views/upload.py")
-    at.file_uploader(key="upload_files_0").set_value(province_upload).run()
-    at.button(key="upload_confirm").click().run()
-    assert not at.exception, at.exception
+    at = upload(province_upload)
     [notice] = [s.value for s in at.success if "已保存" in s.value]
     assert notice.startswith("已保存 400 个评价：")
     assert notice.count("（第 1 版）") == 20 and notice.endswith(
@@ -325,10 +330,7 @@ def test_a_write_the_store_refuses_says_nothing_was_stored(seeded_db, province_u
     # Enough for the pages over the seed report, too little to write 400 evaluations at once.
     monkeypatch.setenv("PERF_DB_MEMORY_LIMIT", "16MB")
     st.cache_resource.clear()  # the store is opened afresh, under this limit
-    at = on_page("views/upload.py")
-    at.file_uploader(key="upload_files_0").set_value(province_upload).run()
-    at.button(key="upload_confirm").click().run()
-    assert not at.exception, at.exception
+    at = upload(province_upload)
     assert any("写入数据库失败，未保存任何数据" in e.value for e in at.error)
     assert data.store().data_version() == 1  # nothing of the upload was stored
 
@@ -347,23 +349,15 @@ def _cached_query_bytes() -> int:
     )
 
 
-def _upload(files: list[tuple[str, bytes, str]]) -> AppTest:
-    at = on_page("views/upload.py")
-    at.file_uploader(key="upload_files_0").set_value(files).run()
-    at.button(key="upload_confirm").click().run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_after_an_upload_the_pages_viewed_lately_are_ready_for_the_next_viewer(
     seeded_db, province_upload
 ):
     st.cache_resource.clear()
-    _upload(province_upload)
+    upload(province_upload)
     on_page("views/indicators.py")  # a leader looks at the province's indicators
     viewed = data.recent_views()
     assert {"indicator_summary", "evaluation_summary"} <= {name for name, _ in viewed}
-    at = _upload(seed_upload(2023))  # then one more evaluation comes in
+    at = upload(seed_upload(2023))  # then one more evaluation comes in
     assert any("已保存 1 个评价" in s.value for s in at.success)
     before = _cached_query_bytes()
     on_page("views/indicators.py")  # the next leader opens the page
@@ -375,7 +369,7 @@ def test_the_versions_table_says_where_each_version_came_from_in_chinese(seeded_
         (name, data_bytes.replace(b"155.68", b"155.69"), kind)
         for name, data_bytes, kind in seed_upload(2022)
     ]  # the same evaluation with another 年初预算数: its second version
-    _upload(changed)
+    upload(changed)
     at = on_page("views/upload.py")
     at.button(key="restore_confirm").click().run()  # restore version 1 as version 3
     assert not at.exception, at.exception
