@@ -117,14 +117,16 @@ def _cache_key(name: str, f: Filters, options: dict[str, Any]) -> dict[str, Any]
 def _run(name: str, f: Filters, **options: Any) -> pd.DataFrame:
     """Query `name` through the cache. The shallow copy is the page's own: under pandas'
     copy-on-write nothing a page does to it can change the frame other sessions share."""
-    _remember(_query, name, f, options)
-    return _query(**_cache_key(name, f, options)).copy(deep=False)
+    key = _cache_key(name, f, options)
+    _remember(_query, key)
+    return _query(**key).copy(deep=False)
 
 
 def _rows(name: str, f: Filters, **options: Any) -> list[pd.Series]:
     """The rows of query `name`, each a Series of its own (see `_run`)."""
-    _remember(_query_rows, name, f, options)
-    return [row.copy(deep=False) for row in _query_rows(**_cache_key(name, f, options))]
+    key = _cache_key(name, f, options)
+    _remember(_query_rows, key)
+    return [row.copy(deep=False) for row in _query_rows(**key)]
 
 
 # --- warming the pages after a write ---------------------------------------------------------
@@ -138,13 +140,14 @@ _recent: OrderedDict[tuple[Any, ...], None] = OrderedDict()
 _recent_lock = threading.Lock()
 
 
-def _remember(cached: Callable[..., Any], name: str, f: Filters, options: dict[str, Any]) -> None:
-    if f.as_of is not None:  # a pinned link shows a fixed version: an upload changes nothing
+def _remember(cached: Callable[..., Any], key: dict[str, Any]) -> None:
+    """Note that `cached` was asked for `key` (a `_cache_key`), whatever its data version."""
+    if key["f"].as_of is not None:  # a pinned link shows a fixed version: uploads change nothing
         return
-    key = (str(store().path), cached, name, f, tuple(sorted(options.items())))
+    view = (key["path"], cached, key["name"], key["f"], key["options"])
     with _recent_lock:
-        _recent[key] = None
-        _recent.move_to_end(key)
+        _recent[view] = None
+        _recent.move_to_end(view)
         while len(_recent) > RECENT_VIEWS:
             _recent.popitem(last=False)
 
