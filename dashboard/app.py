@@ -82,11 +82,26 @@ def _clear_filters() -> None:
     st.session_state[data.RULE_SET] = data.OWN_RULES
 
 
-def _report_unknown_link_values(requested: dict[str, list[str]], choices: dict[str, list]) -> None:
+_LINK_NOTE = "_unknown_link_values"  # ((page, address after the widgets), values) last noted
+
+
+def _report_unknown_link_values(
+    page_path: str, requested: dict[str, list[str]], choices: dict[str, list]
+) -> None:
     unknown = data.unknown_link_values(requested, choices)
     as_of = st.query_params.get(data.AS_OF)
     if as_of is not None and data.parse_as_of(as_of) is None:
         unknown[data.AS_OF] = [as_of]
+    # The widgets have dropped the values from the address by now, so a rerun of the same view
+    # (the second run of a session's first page, common.fold) would lose the note: it stays
+    # until the visitor changes the view.
+    view = (page_path, tuple((k, tuple(st.query_params.get_all(k))) for k in st.query_params))
+    if unknown:
+        st.session_state[_LINK_NOTE] = (view, unknown)
+    elif (noted := st.session_state.get(_LINK_NOTE)) is not None and noted[0] == view:
+        unknown = noted[1]
+    else:
+        st.session_state.pop(_LINK_NOTE, None)
     if unknown:
         listed = "；".join(
             f"{_LABELS.get(key, '数据版本')}「{'、'.join(values)}」"
@@ -189,7 +204,7 @@ def _frame() -> StreamlitPage:
         # Read before the widgets: a bound widget drops values it cannot offer from the URL.
         requested = {key: st.query_params.get_all(key) for key in data.FILTER_KEYS}
         choices = _sidebar_filters(data.options(), requested[data.PROJECT])
-        _report_unknown_link_values(requested, choices)
+        _report_unknown_link_values(page.url_path, requested, choices)
     st.title(page.title)
     return page
 

@@ -38,6 +38,7 @@ with st.grid(4, min_column_width=200, gap="small"):
         help="自评得分与按规则复核得分相差超过 0.005 分的指标。",
     )
 
+common.fold()
 with st.container(border=True):
     if several:
         common.chart(

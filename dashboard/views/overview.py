@@ -102,6 +102,7 @@ with st.grid(3, min_column_width=220, gap="small"):
         help="按评分规则重新计算的总分所在等级：优 ≥ 90，良 80–90，中 60–80，差 < 60。",
     )
 
+common.fold()
 if not several:
     row = data.evaluations(f).iloc[0]
     badge = fmt.grade_badge(row["grade_computed"])

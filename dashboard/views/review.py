@@ -50,6 +50,7 @@ with st.grid(4, min_column_width=200, gap="small"):
         help="自评总分比按规则复核的总分高 0.01 分以上。",
     )
 
+common.fold()
 with st.container(border=True):
     st.markdown("**自评得分与复核得分**")
     if n_inflated == 0 and n_deflated == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -11,7 +12,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import DESKTOP, TABLET, open_app, wait_for_app_run
+from dashboard.views.common import FOLD_DELAY_S
+from tests.browser.conftest import DESKTOP, FOLD, TABLET, open_app, wait_for_app_run
 
 ROOT = Path(__file__).resolve().parents[2]
 # Committed screenshots change only on purpose: UPDATE_SCREENSHOTS=1 writes docs/screenshots/,
@@ -59,6 +61,38 @@ def test_every_page_loads_and_is_screenshotted(page: Page, app_url: str, name: s
     no_exception(page)
     page.screenshot(path=SHOTS / f"{name}-1024x1366.png")
     page.set_viewport_size(DESKTOP)
+
+
+# Records, in the page itself, what was there when the first card entered it, and whether the
+# placeholder below the cards (common.fold) was ever shown.
+WATCH_THE_FOLD = """
+window.__fold = {};
+new MutationObserver(() => {
+  const w = window.__fold;
+  if (document.querySelector(FOLD)) w.placeholder = true;
+  if (w.cardsAlone === undefined && document.querySelector("[data-testid='stMetric']")) {
+    w.cardsAlone = !document.querySelector(
+      "[data-testid='stPlotlyChart'], [data-testid='stDataFrame']");
+  }
+}).observe(document, {subtree: true, childList: true});
+""".replace("FOLD", json.dumps(FOLD))
+
+
+def test_a_first_visit_paints_the_cards_before_the_charts_and_then_stops(page: Page, app_url: str):
+    """A fresh browser's first page gets its cards alone, then the whole page in one more run,
+    and then the browser asks for nothing more (the placeholder's timer ends)."""
+    page.add_init_script(WATCH_THE_FOLD)
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+    open_app(page, app_url)
+    assert page.evaluate("window.__fold") == {"placeholder": True, "cardsAlone": True}
+    expect(page.locator(FOLD)).to_have_count(0)
+    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    no_exception(page)
+    settled = len(sent)
+    page.wait_for_timeout(int(3 * FOLD_DELAY_S * 1000))
+    assert len(sent) == settled, "the browser kept asking for reruns after the page was drawn"
 
 
 def test_a_real_upload_appears_on_the_overview(page: Page, app_url: str):
