@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-from dashboard.views.common import FOLD_PENDING
+from dashboard.fold import PENDING_KEY
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 PAGES = {"总览": "", "指标得分": "indicators"}  # title → url path
@@ -27,7 +27,7 @@ CONTENT = (
     " [data-testid='stDataFrame'], [data-testid='stTable'])"
 )
 FAILED = "[data-testid='stMain'] [data-testid='stException']"
-FOLD = f".st-key-{FOLD_PENDING}"  # the placeholder below the cards until the second run
+FOLD = f".st-key-{PENDING_KEY}"  # the placeholder below the cards until the second run
 TIMEOUT_MS = 300_000
 
 

@@ -93,7 +93,7 @@ def _report_unknown_link_values(
     if as_of is not None and data.parse_as_of(as_of) is None:
         unknown[data.AS_OF] = [as_of]
     # The widgets have dropped the values from the address by now, so a rerun of the same view
-    # (the second run of a session's first page, common.fold) would lose the note: it stays
+    # (the second run of a session's first page, dashboard/fold.py) would lose the note: it stays
     # until the visitor changes the view.
     view = (page_path, tuple((k, tuple(st.query_params.get_all(k))) for k in st.query_params))
     if unknown:

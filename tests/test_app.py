@@ -191,7 +191,7 @@ def test_unknown_link_values_give_a_friendly_message(seeded_db):
 
 def test_a_links_note_stays_on_a_rerun_and_goes_when_the_view_changes(seeded_db):
     """The widgets drop unknown values from the address on the first run; a rerun of the same
-    view (as a browser's first page gets, common.fold) still says what was ignored."""
+    view (as a browser's first page gets, dashboard/fold.py) still says what was ignored."""
     at = app({"year": ["2022", "1999"]})
     at.run()
     assert any("1999" in w.value for w in at.warning)

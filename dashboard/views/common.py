@@ -107,44 +107,6 @@ def empty_store() -> None:
     st.caption("No data yet: upload the self-evaluation tables on the 数据上传 page.")
 
 
-# Where a page's cards end and its tables and charts begin (see `fold`). Measured in Chromium,
-# 总览 on a 10^4 store, a fresh browser context each time: 0.8 s let the cards paint first on
-# 10 visits of 10, 0.5 s on 4 of 5; the charts still came at the same time as before, since
-# their script is what they wait for.
-FOLD_DELAY_S: Final = 0.8
-FOLD_PENDING: Final = "below_the_fold_pending"  # the placeholder's key; browser tests wait on it
-_FOLDED = "_page_folded_once"
-_FOLD_SHOWN = "_fold_placeholder_shown"
-
-
-def fold() -> None:
-    """Where the cards end. The first page a browser session opens gets the rest of the page
-    in a second run, FOLD_DELAY_S later, and stops here.
-
-    A fresh browser loads Streamlit's scripts for each kind of element when it first meets one,
-    and shows what one script run sent only once every script it needs has loaded and run: the
-    table (1.2 MB) and plotly (4.7 MB, 1–1.6 s to evaluate) scripts held the cards back, which
-    entered the page at 4.2–6.6 s instead of 1.8–2.7 s. After the first page they are loaded,
-    and in AppTest or a scripted client (no browser) nothing is drawn, so neither is folded.
-    """
-    if st.session_state.get(_FOLDED) or "Mozilla" not in st.context.headers.get("User-Agent", ""):
-        return
-    st.session_state[_FOLDED] = True
-    _rest_of_page()
-    st.stop()
-
-
-@st.fragment(run_every=FOLD_DELAY_S)
-def _rest_of_page() -> None:
-    """A placeholder under the cards; its first timed rerun (the browser's timer, so the cards
-    are on screen) reruns the whole page, which ends the timer."""
-    if st.session_state.get(_FOLD_SHOWN):
-        st.rerun()
-    st.session_state[_FOLD_SHOWN] = True
-    with st.container(key=FOLD_PENDING):
-        st.caption("正在载入表格与图表…")
-
-
 def scope() -> tuple[Filters, pd.Series]:
     """This rerun's filters and the summary of the evaluations they select (see
     `data.evaluation_summary`); stops the page with a helpful message when the store is empty

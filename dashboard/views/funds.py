@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, fold
 from dashboard import format as fmt
 from dashboard.views import common
 
@@ -60,7 +60,7 @@ with st.grid(4, min_column_width=200, gap="small"):
         help="分值 × 执行率（执行率最高按 100% 计），按所选评分规则。",
     )
 
-common.fold()
+fold.here()
 with st.grid(2, min_column_width=420, gap="medium"):
     with st.container(border=True):
         if charts.bridge_steps(by_source).empty:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, fold
 from dashboard import format as fmt
 from dashboard.views import common
 
@@ -38,7 +38,7 @@ with st.grid(4, min_column_width=200, gap="small"):
         help="自评得分与按规则复核得分相差超过 0.005 分的指标。",
     )
 
-common.fold()
+fold.here()
 with st.container(border=True):
     if several:
         common.chart(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, fold
 from dashboard import format as fmt
 from dashboard.views import common
 
@@ -102,7 +102,7 @@ with st.grid(3, min_column_width=220, gap="small"):
         help="按评分规则重新计算的总分所在等级：优 ≥ 90，良 80–90，中 60–80，差 < 60。",
     )
 
-common.fold()
+fold.here()
 if not several:
     row = data.evaluations(f).iloc[0]
     badge = fmt.grade_badge(row["grade_computed"])

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, fold
 from dashboard import format as fmt
 from dashboard.views import common
 from perfcore.codes import CODES, SEVERITY_ZH
@@ -50,7 +50,7 @@ with st.grid(4, min_column_width=200, gap="small"):
         help="自评总分比按规则复核的总分高 0.01 分以上。",
     )
 
-common.fold()
+fold.here()
 with st.container(border=True):
     st.markdown("**自评得分与复核得分**")
     if n_inflated == 0 and n_deflated == 0:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from dashboard.views.common import FOLD_PENDING
+from dashboard.fold import PENDING_KEY
 from perfcore.model import UploadFile
 from perfcore.store import SEED_DIR, open_store
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 1024, "height": 1366}
-FOLD = f".st-key-{FOLD_PENDING}"  # the placeholder below a first page's cards (common.fold)
+FOLD = f".st-key-{PENDING_KEY}"  # the placeholder below a first page's cards (dashboard/fold.py)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -150,7 +150,7 @@ def wait_for_app_run(page: Page, timeout: float = 90_000) -> None:
         expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
         if page.locator(FOLD).count() == 0:
             break
-        # A session's first page sends what is below its cards in a second run (common.fold).
+        # A session's first page sends what is below its cards in a second run (dashboard/fold.py).
         page.locator(FOLD).wait_for(state="detached", timeout=timeout)
     page.wait_for_timeout(100)
 

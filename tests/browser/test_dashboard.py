@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from dashboard.views.common import FOLD_DELAY_S
+from dashboard.fold import DELAY_S
 from tests.browser.conftest import DESKTOP, FOLD, TABLET, open_app, wait_for_app_run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def test_every_page_loads_and_is_screenshotted(page: Page, app_url: str, name: s
 
 
 # Records, in the page itself, what was there when the first card entered it, and whether the
-# placeholder below the cards (common.fold) was ever shown.
+# placeholder below the cards (dashboard/fold.py) was ever shown.
 WATCH_THE_FOLD = """
 window.__fold = {};
 new MutationObserver(() => {
@@ -91,7 +91,7 @@ def test_a_first_visit_paints_the_cards_before_the_charts_and_then_stops(page: P
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
     no_exception(page)
     settled = len(sent)
-    page.wait_for_timeout(int(3 * FOLD_DELAY_S * 1000))
+    page.wait_for_timeout(int(3 * DELAY_S * 1000))
     assert len(sent) == settled, "the browser kept asking for reruns after the page was drawn"
 
 
