@@ -273,6 +273,14 @@ def _rows(size: dict) -> list[tuple[str, str]]:
                 f" / {_s(paint.get('repeat_first_paint_s'))}{failed}",
             )
         )
+        if "in_page_first_paint_s" in paint:
+            rows.append(
+                (
+                    f"first paint {title} timed in the page: warm / repeat visit",
+                    f"{_s(paint['in_page_first_paint_s'])}"
+                    f" / {_s(paint['in_page_repeat_first_paint_s'])}",
+                )
+            )
     rows.append(("app peak RSS", _mb(size["app_peak_rss_bytes"])))
     rows.append(("DuckDB file", _mb(size["db_bytes"])))
     for n, load in size["viewers"].items():

@@ -150,6 +150,8 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     assert size["pages"]["project"].startswith("合成数据")
     assert set(size["paint"]) == {"总览", "指标得分"}
     assert all(paint["repeat_first_paint_s"] > 0 for paint in size["paint"].values())
+    for paint in size["paint"].values():  # the page's own clock: before everything settled
+        assert 0 < paint["in_page_first_paint_s"] < paint["settled_s"]
     for viewers in ("2", "3"):
         load = size["viewers"][viewers]
         assert load["errors"] == 0, load["error_examples"]
@@ -157,7 +159,7 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     assert size["app_peak_rss_bytes"] > 0 and size["db_bytes"] > 0
     table = markdown(results)
     assert "N = 20" in table and "3 viewers" in table and "Targets at N = 20" in table
-    assert "csv.reader over the same files (floor)" in table
+    assert "csv.reader over the same files (floor)" in table and "timed in the page" in table
     assert results["streamlit_floor_paint_s"] > 0 and "Streamlit's own floor" in table
     assert results["streamlit_floor_repeat_paint_s"] > 0 and "scripts cached" in table
     assert results["streamlit_floor_viewers"]["reruns"] == 3 * RERUNS_PER_VIEWER
