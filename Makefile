@@ -34,4 +34,4 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) data/perf.duckdb data/perf.duckdb.wal
+	rm -rf $(VENV) data/perf.duckdb data/perf.duckdb.wal data/perf.duckdb.views.json

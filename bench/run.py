@@ -32,6 +32,7 @@ from bench.appserver import serve
 from bench.browser import first_paint, floor_paint
 from bench.generate import generate
 from bench.ws_client import concurrent_viewers
+from dashboard.saved_views import views_file
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"
@@ -145,6 +146,7 @@ def run_size(
         "one_project": _page_times(db, project, repeat),
     }
     log("  pages timed under AppTest")
+    views_file(db).unlink(missing_ok=True)  # a server just started, after an upload: all cold
     with serve(db, work / "streamlit.log") as server:
         result["paint"] = first_paint(server.url, repeat)
         log("  first paint timed in Chromium")

@@ -20,6 +20,7 @@ import duckdb
 import psutil
 
 from bench.generate import TABLES, Generated
+from dashboard.saved_views import views_file
 from perfcore.engine import assess_paths
 from perfcore.reader import read_paths
 from perfcore.rules import DEFAULT_RULE_SET, load_rule_set
@@ -132,7 +133,7 @@ class Ingested(Timed):
 def cli_ingest(generated: Generated, db: Path) -> Ingested:
     """`python -m perfcore ingest FILE… --db DB` of every generated file as one upload, into a
     fresh store file, as a province would store its year; the process's peak RSS with it."""
-    for stale in (db, db.with_name(db.name + ".wal")):
+    for stale in (db, db.with_name(db.name + ".wal"), views_file(db)):
         stale.unlink(missing_ok=True)
     command = [sys.executable, "-m", "perfcore", "ingest", *map(str, generated.files)]
     started = time.perf_counter()

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import login, runslots
+from dashboard import login, runslots, saved_views
 from perfcore import engine, queries
 from perfcore.model import EvaluationKey, UploadFile
 from perfcore.queries import Filters
@@ -45,7 +45,9 @@ TEMPLATES_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "templa
 
 @st.cache_resource(show_spinner="正在打开数据库…")
 def _open(*, path: str) -> Store:
-    return open_store(path)
+    opened = open_store(path)
+    _warm_saved_views(path, opened)
+    return opened
 
 
 def store() -> Store:
@@ -140,16 +142,22 @@ _recent: OrderedDict[tuple[Any, ...], None] = OrderedDict()
 _recent_lock = threading.Lock()
 
 
-def _remember(cached: Callable[..., Any], key: dict[str, Any]) -> None:
-    """Note that `cached` was asked for `key` (a `_cache_key`), whatever its data version."""
+def _remember(cached: Callable[..., Any], key: dict[str, Any], *, save: bool = True) -> None:
+    """Note that `cached` was asked for `key` (a `_cache_key`), whatever its data version; a
+    view not noted before is saved beside the store too (see `dashboard.saved_views`)."""
     if key["f"].as_of is not None:  # a pinned link shows a fixed version: uploads change nothing
         return
-    view = (key["path"], cached, key["name"], key["f"], key["options"])
+    path = key["path"]
+    view = (path, cached, key["name"], key["f"], key["options"])
     with _recent_lock:
+        new = view not in _recent
         _recent[view] = None
         _recent.move_to_end(view)
         while len(_recent) > RECENT_VIEWS:
             _recent.popitem(last=False)
+        here = [v[1:] for v in reversed(_recent) if v[0] == path] if new and save else None
+    if here is not None:
+        saved_views.save(path, [(_KINDS[c], name, f, options) for c, name, f, options in here])
 
 
 def _recent_views_here() -> list[tuple[Any, ...]]:
@@ -181,6 +189,36 @@ def rewarm(progress: Callable[[float, str], None] | None = None) -> int:
     if progress is not None:
         progress(1.0, "看板已更新。")
     return len(views)
+
+
+_KINDS: Final[dict[Callable[..., Any], saved_views.Kind]] = {_query: "frame", _query_rows: "rows"}
+_CACHED: Final = {kind: cached for cached, kind in _KINDS.items()}
+_warming: dict[str, threading.Thread] = {}  # store path → the thread warming its saved views
+
+
+def _warm_saved_views(path: str, opened: Store) -> None:
+    """When a server process opens the store: ask the views saved by the one before it again,
+    in the background, so that they are cached before (or while) the first viewers come."""
+    views = saved_views.load(path)
+    if views:
+        thread = threading.Thread(
+            target=_ask_again, args=(path, opened, views), name="warm-saved-views", daemon=True
+        )
+        _warming[path] = thread
+        thread.start()
+
+
+def _ask_again(path: str, opened: Store, views: list[saved_views.SavedView]) -> None:
+    version = opened.data_version()
+    for kind, name, f, options in reversed(views):  # oldest first: the latest ends most recent
+        cached = _CACHED[kind]
+        key = {"name": name, "f": f, "path": path, "version": version, "options": options}
+        _remember(cached, key, save=False)
+        try:
+            cached(**key)
+        except Exception:  # a view of an older store (other columns, a reseeded file)
+            _log.warning("warming the saved view %s failed", name, exc_info=True)
+    _log.info("warmed %d saved views of %s", len(views), path)
 
 
 def evaluations(f: Filters) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data
+from dashboard import data, saved_views
 from perfcore.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -372,6 +372,22 @@ def test_after_an_upload_the_pages_viewed_lately_are_ready_for_the_next_viewer(
     before = _cached_query_bytes()
     on_page("views/indicators.py")  # the next leader opens the page
     assert _cached_query_bytes() == before, "the page had to run queries the upload did not warm"
+
+
+def test_a_restarted_server_warms_the_views_saved_before_it(seeded_db):
+    st.cache_resource.clear()
+    on_page("views/indicators.py")  # a leader looks at the indicators
+    assert saved_views.views_file(seeded_db).exists()
+    # The server restarts: a new process has nothing cached and remembers no views.
+    st.cache_resource.clear()
+    with data._recent_lock:
+        data._recent.clear()
+    at = app()  # the first visitor after the restart opens the overview; the store opens
+    data._warming[str(seeded_db)].join(timeout=60)
+    before = _cached_query_bytes()
+    at.switch_page("views/indicators.py").run()
+    assert not at.exception
+    assert _cached_query_bytes() == before, "the page had to run queries the restart did not warm"
 
 
 def test_the_versions_table_says_where_each_version_came_from_in_chinese(seeded_db):
