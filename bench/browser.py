@@ -44,19 +44,21 @@ new MutationObserver((_, observer) => {
 """.replace("CONTENT", json.dumps(CONTENT))
 
 
-def _settle(page: Page) -> None:
+def settle(page: Page, timeout_ms: float = TIMEOUT_MS) -> None:
+    """Streamlit's own e2e wait (connected, script not running, no skeletons; tech-notes §3),
+    and on a session's first page also its second run (dashboard/fold.py). The browser tests
+    wait the same way."""
     page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
-        state="attached", timeout=TIMEOUT_MS
+        state="attached", timeout=timeout_ms
     )
     while True:
         page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-            state="attached", timeout=TIMEOUT_MS
+            state="attached", timeout=timeout_ms
         )
-        expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=TIMEOUT_MS)
+        expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout_ms)
         if page.locator(FOLD).count() == 0:
             return
-        # The first page of a session sends what is below its cards in a second run.
-        page.locator(FOLD).wait_for(state="detached", timeout=TIMEOUT_MS)
+        page.locator(FOLD).wait_for(state="detached", timeout=timeout_ms)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def _open(page: Page, url: str) -> Opened:
     page.goto(url, wait_until="commit")
     page.locator(f"{CONTENT}, {FAILED}").first.wait_for(state="visible", timeout=TIMEOUT_MS)
     painted = time.perf_counter() - started
-    _settle(page)
+    settle(page)
     settled = time.perf_counter() - started
     failed = page.locator(FAILED).count() > 0
     in_page = None if failed else page.evaluate("window.__firstContentMs")

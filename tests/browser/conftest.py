@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
-from dashboard.fold import PENDING_KEY
+from bench.browser import settle
 from perfcore.model import UploadFile
 from perfcore.store import SEED_DIR, open_store
 
@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 1024, "height": 1366}
-FOLD = f".st-key-{PENDING_KEY}"  # the placeholder below a first page's cards (dashboard/fold.py)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -135,23 +134,12 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def wait_for_app_run(page: Page, timeout: float = 90_000) -> None:
-    """Streamlit's own e2e wait: connected, script not running, no skeletons (tech-notes §3).
+    """The bench's wait (`bench.browser.settle`), after the run a click started has begun.
 
     Generous timeouts: a plotly chart shows a skeleton until plotly's script has loaded, which
     takes long on a busy 2-core machine."""
     page.wait_for_timeout(210)
-    page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
-        state="attached", timeout=timeout
-    )
-    while True:
-        page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-            state="attached", timeout=timeout
-        )
-        expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
-        if page.locator(FOLD).count() == 0:
-            break
-        # A session's first page sends what is below its cards in a second run (dashboard/fold.py).
-        page.locator(FOLD).wait_for(state="detached", timeout=timeout)
+    settle(page, timeout)
     page.wait_for_timeout(100)
 
 

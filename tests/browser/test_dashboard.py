@@ -12,8 +12,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bench.browser import FOLD
 from dashboard.fold import DELAY_S
-from tests.browser.conftest import DESKTOP, FOLD, TABLET, open_app, wait_for_app_run
+from tests.browser.conftest import DESKTOP, TABLET, open_app, wait_for_app_run
 
 ROOT = Path(__file__).resolve().parents[2]
 # Committed screenshots change only on purpose: UPDATE_SCREENSHOTS=1 writes docs/screenshots/,
