@@ -70,18 +70,38 @@ def wan(value: object, *, unit: bool = True) -> str:
 
 
 YI_FROM_WAN = 100_000  # from 10 亿元 on, a card shows 亿元: `9,751,423.50 万元` does not fit
+# From 1,000 亿元 on, whole 亿元: a province's years together, `4,608.28 亿元`, ran past a card
+# in a row of four at 1366 px (资金执行). The card's help keeps the exact sum.
+WHOLE_YI_FROM_WAN = 10_000_000
 
 
 def card_money(value: object, *, signed: bool = False) -> str:
     """Money for a metric card: 万元 with two decimals, or 亿元 with two decimals from 10 亿元
-    on, as finance reports write large sums: `261.46 万元`, `975.14 亿元`, `+11.42 亿元`."""
+    on, as finance reports write large sums: `261.46 万元`, `975.14 亿元`, `+11.42 亿元`, and
+    whole 亿元 from 1,000 亿元 on: `4,608 亿元`."""
     number = as_float(value)
     if number is None:
         return MISSING
     sign = "+" if signed else ""
+    if abs(number) >= WHOLE_YI_FROM_WAN:
+        return f"{rounded(value / 10_000, 0):{sign},.0f} 亿元"  # type: ignore[operator]
     if abs(number) >= YI_FROM_WAN:
         return f"{rounded(value / 10_000):{sign},.2f} 亿元"  # type: ignore[operator]
     return f"{rounded(value):{sign},.2f} 万元"
+
+
+WAN_POINTS_FROM = 100_000  # from 10 万分 on, a card shows 万分: `889,640.00 分` does not fit
+
+
+def card_points(value: object) -> str:
+    """Points summed over many evaluations for a metric card: `48,563.27 分`, and from 10 万分
+    on `88.96 万分` (a province's weights add up to millions; the exact sum goes in the help)."""
+    number = as_float(value)
+    if number is None:
+        return MISSING
+    if abs(number) >= WAN_POINTS_FROM:
+        return f"{rounded(value / 10_000):,.2f} 万分"  # type: ignore[operator]
+    return f"{rounded(value):,.2f} 分"
 
 
 def quantity(value: object, unit: str | None) -> str:

@@ -113,11 +113,27 @@ def test_rule_label():
 
 
 @pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("90"), "90.00 分"),
+        (Decimal("99999.994"), "99,999.99 分"),
+        (Decimal("889640.00"), "88.96 万分"),
+        (Decimal("8899520.0000"), "889.95 万分"),
+        (None, fmt.MISSING),
+    ],
+)
+def test_card_points_switch_to_wan_for_sums_that_would_not_fit(value, expected):
+    assert fmt.card_points(value) == expected
+
+
+@pytest.mark.parametrize(
     ("value", "signed", "expected"),
     [
         (Decimal("261.46"), False, "261.46 万元"),
         (Decimal("99999.994"), False, "99,999.99 万元"),
         (Decimal("9751423.50"), False, "975.14 亿元"),
+        (Decimal("46082812.34"), False, "4,608 亿元"),
+        (Decimal("-10000000"), True, "-1,000 亿元"),
         (-114181.97, True, "-11.42 亿元"),
         (Decimal("1234.5"), True, "+1,234.50 万元"),
         (None, False, fmt.MISSING),

@@ -26,10 +26,14 @@ several = bool(summary["n_evaluations"] > 1)
 
 with st.grid(4, min_column_width=200, gap="small"):
     st.metric("三级指标", f"{lines['n_counted']:,} 项", border=True, height="stretch")
-    st.metric("指标分值合计", f"{fmt.score(lines['weight'])} 分", border=True, height="stretch")
-    st.metric(
-        "复核扣分合计", f"{fmt.score(lines['lost_points'])} 分", border=True, height="stretch"
-    )
+    for label, column in (("指标分值合计", "weight"), ("复核扣分合计", "lost_points")):
+        st.metric(
+            label,
+            fmt.card_points(lines[column]),
+            border=True,
+            height="stretch",
+            help=f"精确值：{fmt.score(lines[column])} 分",
+        )
     st.metric(
         "自评与复核不一致",
         f"{lines['n_differs']:,} 项",
