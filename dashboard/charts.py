@@ -88,6 +88,10 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
         plot_bgcolor="white",
         separators=".,",
     )
+    # Whole numbers with thousands grouped on every axis, never plotly's SI suffixes: a
+    # province's 预算桥 read 「50M」 (万元), which no finance report writes.
+    fig.update_xaxes(exponentformat="none", separatethousands=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True)
     return fig
 
 
@@ -196,25 +200,30 @@ def bridge_steps(funds: pd.DataFrame) -> pd.DataFrame:
 
 def budget_bridge(funds: pd.DataFrame) -> go.Figure:
     """Waterfall of the budget bridge. The bars are labelled with the number alone — the title
-    and the axis say 万元, and 「105.78 万元」 beside 「261.46 万元」 ran into each other at 1366
-    px — and the hover shows the amount with its unit."""
+    and the axis say the unit, and 「105.78 万元」 beside 「261.46 万元」 ran into each other at
+    1366 px — and the hover shows the amount with its unit. From 10 亿元 on the bridge is in 亿元
+    (a province's 「49,076,066.68」 labels ran into each other), the hover keeping 万元 too."""
     steps = bridge_steps(funds)
+    in_yi = bool((steps["amount"].abs() >= fmt.YI_FROM_WAN).any())
+    unit, scale = ("亿元", 10_000.0) if in_yi else ("万元", 1.0)
+    amounts = steps["amount"] / scale
     levels, level = [0.0], 0.0
-    for amount, measure in zip(steps["amount"].fillna(0.0), steps["measure"], strict=True):
+    for amount, measure in zip(amounts.fillna(0.0), steps["measure"], strict=True):
         level = amount if measure == "total" else level + amount
         levels.append(level)
+    hover = [
+        f"{fmt.wan(v, unit=False)} 亿元（{fmt.wan(w)}）" if in_yi else fmt.wan(w)
+        for v, w in zip(amounts, steps["amount"], strict=True)
+    ]
     fig = go.Figure(
         go.Waterfall(
             x=steps["step"],
-            y=[
-                0 if m == "total" else v
-                for v, m in zip(steps["amount"], steps["measure"], strict=True)
-            ],
+            y=[0 if m == "total" else v for v, m in zip(amounts, steps["measure"], strict=True)],
             measure=steps["measure"],
-            text=[fmt.wan(v, unit=False) for v in steps["amount"]],
+            text=[fmt.wan(v, unit=False) for v in amounts],
             textposition="outside",
             textfont={"size": 12},
-            customdata=[fmt.wan(v) for v in steps["amount"]],
+            customdata=hover,
             hovertemplate="%{x}：%{customdata}<extra></extra>",
             connector={"line": {"color": MUTED, "width": 1}},
             increasing={"marker": {"color": NEUTRAL}},
@@ -226,10 +235,10 @@ def budget_bridge(funds: pd.DataFrame) -> go.Figure:
     # headroom above the highest bar for its label
     low, high = min(levels), max(levels)
     fig.update_yaxes(
-        title_text="万元", gridcolor="#E7E5E4", range=[min(low * 1.1, 0), high * 1.12 or 1.0]
+        title_text=unit, gridcolor="#E7E5E4", range=[min(low * 1.1, 0), high * 1.12 or 1.0]
     )
     fig.update_xaxes(tickangle=0)
-    return _layout(fig, "预算桥（万元）", 380)
+    return _layout(fig, f"预算桥（{unit}）", 380)
 
 
 def execution_rates(evaluations: pd.DataFrame) -> go.Figure:

@@ -88,6 +88,20 @@ def test_budget_bridge_figure_labels_in_wan():
     assert fig.layout.yaxis.title.text == "万元" and "万元" in fig.layout.title.text
     assert fig.layout.yaxis.range[1] > 261.46 * 1.1  # room above the top label
     assert fig.layout.font.family.startswith("Noto Sans CJK SC")
+    # a province's amounts as written (50,000,000), never plotly's 「50M」
+    assert fig.layout.yaxis.exponentformat == "none" and fig.layout.yaxis.separatethousands
+
+
+def test_a_provinces_budget_bridge_is_in_yi_yuan():
+    province = seed_funds()
+    for column in ("initial_budget", "annual_budget", "executed"):
+        province[column] = [None if v is None else v * 100_000 for v in province[column]]
+    fig = charts.budget_bridge(province)
+    trace = fig.data[0]
+    assert fig.layout.title.text == "预算桥（亿元）" and fig.layout.yaxis.title.text == "亿元"
+    assert "2,614.60" in trace.text  # 261.46 万元 × 10^5 = 2,614.60 亿元
+    assert "2,614.60 亿元（26,146,000.00 万元）" in trace.customdata
+    assert fig.layout.yaxis.range[1] > 2_614.60
 
 
 def evaluations(n: int = 2) -> pd.DataFrame:

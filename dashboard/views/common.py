@@ -192,7 +192,7 @@ Width = Literal["small", "medium", "large"] | int  # st.column_config widths
 
 
 def money(label: str, width: Width | None = None) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="%.2f 万元", width=width)
+    return st.column_config.NumberColumn(label, format="%,.2f 万元", width=width)
 
 
 def percent(label: str, width: Width | None = None) -> st.column_config.NumberColumn:
@@ -200,7 +200,7 @@ def percent(label: str, width: Width | None = None) -> st.column_config.NumberCo
 
 
 def points(label: str, width: Width | None = None) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="%.2f", width=width)
+    return st.column_config.NumberColumn(label, format="%,.2f", width=width)
 
 
 def scope_caption(summary: pd.Series) -> str:

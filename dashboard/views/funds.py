@@ -88,7 +88,8 @@ with st.container(border=True):
 
 with st.container(border=True):
     st.markdown("**分资金来源**")
-    sources = common.numeric(by_source, ["initial_budget", "annual_budget", "executed"])
+    money = ["initial_budget", "annual_budget", "executed"]
+    sources = common.numeric(by_source, money).dropna(subset=money, how="all")  # 其他资金: none
     sources["rate"] = (
         sources["executed"] / sources["annual_budget"].where(sources["annual_budget"] > 0) * 100
     )
