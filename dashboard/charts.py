@@ -474,21 +474,24 @@ def target_bullets(indicators: pd.DataFrame, title: str, max_rows: int = 8) -> g
         unit = row.actual_unit or row.target_unit or ""
         top = 100.0 if unit == "%" else max(target, actual) * 1.25 or 1.0
         label = f"{_wrapped(row.name, 8)}<br><sup>{_short(f'{row.year}年 {row.project}', 18)}</sup>"
+        top_y, bottom_y = 1 - i / n - 0.15 / n, 1 - (i + 1) / n + 0.15 / n
         fig.add_trace(
             go.Indicator(
-                mode="number+gauge",
+                mode="gauge",
                 value=actual,
-                number={
-                    "suffix": f" {unit}" if unit and unit != "%" else unit,
-                    "font": {"size": 18},
-                    "valueformat": ",.2~f",
-                },
                 title={"text": label, "font": {"size": 12}},
-                # the title (8 characters a line) left of x0 fits a 420 px chart
-                domain={"x": [0.3, 0.95], "y": [1 - (i + 1) / n + 0.15 / n, 1 - i / n - 0.15 / n]},
+                # the title (8 characters a line) left of x0 and the value right of x1 fit a
+                # 420 px chart; plotly's own number sat under the gauge and lost its first
+                # digits (「,422 元/人」), so the value is an annotation of its own
+                domain={"x": [0.3, 0.72], "y": [bottom_y, top_y]},
                 gauge={
                     "shape": "bullet",
-                    "axis": {"range": [0, top]},
+                    "axis": {
+                        "range": [0, top],
+                        "nticks": 4,
+                        "exponentformat": "none",
+                        "separatethousands": True,
+                    },
                     "bar": {"color": GOOD if met else BAD, "thickness": 0.5},
                     "threshold": {
                         "line": {"color": "#1C1917", "width": 3},
@@ -498,6 +501,16 @@ def target_bullets(indicators: pd.DataFrame, title: str, max_rows: int = 8) -> g
                     "steps": [{"range": [0, target], "color": "#F5F5F4"}],
                 },
             )
+        )
+        fig.add_annotation(
+            text=fmt.quantity(actual, unit),
+            x=0.74,
+            y=top_y - (top_y - bottom_y) * 0.35,  # beside the bar, above the axis ticks
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            showarrow=False,
+            font={"size": 15},
         )
     height = 90 + 78 * n
     return _layout(fig, title, height)

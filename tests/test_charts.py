@@ -245,7 +245,7 @@ def test_target_bullets_cap_and_floor():
     assert cost.gauge.threshold.value == 2000
     assert cost.value == 1756
     assert cost.gauge.bar.color == charts.GOOD  # 1756 under the ≤ 2000 cap
-    assert cost.number.suffix == " 元"
+    assert [a.text for a in fig.layout.annotations] == ["1,756 元", "99.85%"]
     assert satisfaction.gauge.axis.range == (0, 100)
     assert satisfaction.gauge.bar.color == charts.GOOD
     assert satisfaction.title.text.startswith("群众对干部<br>的满意度<br>")  # lines of ≤ 8
