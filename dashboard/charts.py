@@ -108,8 +108,9 @@ def _plain(text: object) -> str:
 
 
 def _count_ticks(largest: int) -> dict:
-    """Whole-number ticks for counts (no 0.5 findings), one per unit while there are few."""
-    return {"tickmode": "linear", "tick0": 0, "dtick": 1} if largest <= 10 else {"tickformat": "d"}
+    """Whole-number ticks for counts (no 0.5 findings), one per unit while there are few, and
+    grouped by thousands when there are many (50,000 findings, not 50000)."""
+    return {"tickmode": "linear", "tick0": 0, "dtick": 1} if largest <= 10 else {"tickformat": ",d"}
 
 
 def _short(text: object, limit: int = 18) -> str:
@@ -616,7 +617,7 @@ def grade_distribution(evaluations: pd.DataFrame, by: str = "department") -> go.
                 orientation="h",
                 marker_color=GRADE_COLORS[grade],
                 customdata=[_plain(i) for i in counts.index],
-                hovertemplate="%{customdata}<br>" + f"{grade}：" + "%{x} 个<extra></extra>",
+                hovertemplate="%{customdata}<br>" + f"{grade}：" + "%{x:,d} 个<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack")
@@ -649,7 +650,7 @@ def findings_by_code(findings: pd.DataFrame) -> go.Figure:
                 orientation="h",
                 marker_color=SEVERITY_COLORS[severity],
                 customdata=part["code"],
-                hovertemplate="%{y}（%{customdata}）：%{x} 条<extra></extra>",
+                hovertemplate="%{y}（%{customdata}）：%{x:,d} 条<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack", legend_traceorder="normal")  # 错误, 警告, 提示

@@ -297,6 +297,18 @@ def test_findings_by_code_stacks_severities():
     fig = charts.findings_by_code(frame)
     assert {t.name: list(t.x) for t in fig.data} == {"警告": [2], "提示": [1]}
     assert_legend_above_the_plot(fig)
+    assert fig.layout.xaxis.dtick == 1  # two findings: no 0.5 ticks
+    counted = pd.DataFrame(
+        {
+            "severity": ["warning"],
+            "code": ["REASON_MISSING"],
+            "title": ["扣分未说明原因"],
+            "n": [54_321],
+        }
+    )
+    many = charts.findings_by_code(counted)
+    assert many.layout.xaxis.tickformat == ",d"  # 50,000 findings, not 50000
+    assert "%{x:,d} 条" in many.data[0].hovertemplate
 
 
 def test_one_trace_gets_no_legend_and_no_room_for_one():
