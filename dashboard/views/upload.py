@@ -346,8 +346,7 @@ with st.container(border=True):
             "n_evaluations",
             "n_rows",
             "size_bytes",
-            "status",
-        ],
+        ],  # not `status`: every stored upload says `stored`, and an English code at that
         column_config={
             "upload_id": st.column_config.NumberColumn("编号", format="%d"),
             "uploaded_at": st.column_config.DatetimeColumn("上传时间", format="YYYY-MM-DD HH:mm"),
@@ -356,7 +355,6 @@ with st.container(border=True):
             "n_evaluations": st.column_config.NumberColumn("评价数", format="localized"),
             "n_rows": st.column_config.NumberColumn("行数", format="localized"),
             "size_bytes": "大小",
-            "status": "状态",
         },
         alt="上传历史",
     )
