@@ -510,6 +510,7 @@ def target_bullets(indicators: pd.DataFrame, title: str, max_rows: int = 8) -> g
             xref="paper",
             yref="paper",
             xanchor="left",
+            yanchor="middle",  # plotly's "auto" hangs a label near the top below its y
             showarrow=False,
             font={"size": 15},
         )
