@@ -19,6 +19,7 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, saved_views
+from perfcore.queries import Filters
 from perfcore.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -372,6 +373,19 @@ def test_after_an_upload_the_pages_viewed_lately_are_ready_for_the_next_viewer(
     before = _cached_query_bytes()
     on_page("views/indicators.py")  # the next leader opens the page
     assert _cached_query_bytes() == before, "the page had to run queries the upload did not warm"
+
+
+def test_the_query_cache_never_hands_one_scope_another_scopes_rows(seeded_db):
+    """Filters are keyed by their repr (data._KEY_BY_REPR): a viewer limited to no department
+    and one who sees all, or two departments' views, must get their own entries."""
+    st.cache_resource.clear()
+    key = {"name": "evaluation_summary", "path": str(seeded_db), "version": 1, "options": ()}
+    everyone = data._query(f=Filters(), **key)
+    nobody = data._query(f=Filters(allowed_departments=()), **key)
+    other = data._query(f=Filters(departments=("中共益阳市委组织部 ",)), **key)  # not the same name
+    assert int(everyone["n_evaluations"].iloc[0]) == 1
+    assert int(nobody["n_evaluations"].iloc[0]) == 0
+    assert int(other["n_evaluations"].iloc[0]) == 0
 
 
 def test_a_restarted_server_warms_the_views_saved_before_it(seeded_db):
