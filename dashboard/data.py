@@ -162,16 +162,21 @@ def _remember(cached: Callable[..., Any], key: dict[str, Any], *, save: bool = T
         _recent.move_to_end(view)
         while len(_recent) > RECENT_VIEWS:
             _recent.popitem(last=False)
-        here = [v[1:] for v in reversed(_recent) if v[0] == path] if new and save else None
+        here = _views_of(path) if new and save else None
     if here is not None:
         saved_views.save(path, [(_KINDS[c], name, f, options) for c, name, f, options in here])
 
 
+def _views_of(path: str) -> list[tuple[Any, ...]]:
+    """(cached function, name, filters, options) of the store `path`'s recent views, latest
+    first; the caller holds `_recent_lock`."""
+    return [view[1:] for view in reversed(_recent) if view[0] == path]
+
+
 def _recent_views_here() -> list[tuple[Any, ...]]:
-    """(cached function, name, filters, options) of this store's recent views, latest first."""
     path = str(store().path)
     with _recent_lock:
-        return [key[1:] for key in reversed(_recent) if key[0] == path]
+        return _views_of(path)
 
 
 def recent_views() -> list[tuple[str, Filters]]:
