@@ -1,4 +1,4 @@
-"""A `streamlit run dashboard/app.py` on a free loopback port for the bench, with its peak RSS.
+"""A `streamlit run dashboard/serve.py` on a free loopback port for the bench, with its peak RSS.
 
 The server binds 127.0.0.1 only and is terminated (by its own pid) when the block ends.
 """
@@ -79,7 +79,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
 
 @contextmanager
 def serve(
-    db: Path, log: Path, timeout: float = 120, script: str = "dashboard/app.py"
+    db: Path, log: Path, timeout: float = 120, script: str = "dashboard/serve.py"
 ) -> Iterator[Server]:
     """Serve the dashboard (or another `script`) on the store file `db`; logs go to `log`."""
     port = _free_port()

@@ -1,8 +1,9 @@
 """绩效自评看板 — the entry: page list, global filters in the sidebar, and the page's title.
 
-Run with `streamlit run dashboard/app.py` (`make run`). The filters are widgets bound to the URL
-(`bind="query-params"`), so the address bar always holds the current view and a copied link
-opens the same view; values a link names that do not exist are reported, not raised.
+Served by `streamlit run dashboard/serve.py` (`make run`), which runs this script; AppTest runs
+it directly. The filters are widgets bound to the URL (`bind="query-params"`), so the address
+bar always holds the current view and a copied link opens the same view; values a link names
+that do not exist are reported, not raised.
 """
 
 from __future__ import annotations

@@ -50,6 +50,12 @@ def _open(*, path: str) -> Store:
     return opened
 
 
+def open_at_start() -> None:
+    """Open the store (and so start warming its saved views) before any visitor asks."""
+    _open(path=str(db_path()))
+    _log.info("opened %s at server start", db_path())
+
+
 def store() -> Store:
     """The store at PERF_DB (default data/perf.duckdb), created and seeded on first use."""
     remembered = st.session_state.get(_RUN_STORE)

@@ -164,7 +164,7 @@ def test_dockerfile_structure() -> None:
     db_dir = re.search(r"PERF_DB=(\S+)/[^/\s]+\.duckdb", env)
     assert db_dir and db_dir[1] in " ".join(args["VOLUME"])
     cmd = " ".join(args["CMD"])
-    assert "dashboard/app.py" in cmd and "--client.showErrorDetails=none" in cmd
+    assert "dashboard/serve.py" in cmd and "--client.showErrorDetails=none" in cmd
     assert cmd.index("-m perfcore seed &&") < cmd.index("exec python -m streamlit run")
     assert "8501" in " ".join(args["EXPOSE"])
 
@@ -200,7 +200,7 @@ def test_systemd_unit_structure() -> None:
     exec_start = values["ExecStart"][0]
     assert "--server.address=127.0.0.1" in exec_start
     assert "--client.showErrorDetails=none" in exec_start
-    assert "dashboard/app.py" in exec_start
+    assert "dashboard/serve.py" in exec_start
     assert values["ExecStartPre"] == ["/opt/perf-dashboard/.venv/bin/python -m perfcore seed"]
     db = values["Environment"]
     assert any(v.startswith("PERF_DB=/var/lib/perf-dashboard/") for v in db)

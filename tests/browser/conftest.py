@@ -1,4 +1,4 @@
-"""One `streamlit run dashboard/app.py` per session on a free local port, with its own PERF_DB in
+"""One `streamlit run dashboard/serve.py` per session on a free local port, with its own PERF_DB in
 a temp dir, driven by Debian's /usr/bin/chromium. The store holds the seed (data version 1) and
 the seed again as 2023 (version 2): the pages show two evaluations, and a link pinned to
 version 1 has newer data to differ from.
@@ -103,7 +103,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            "dashboard/app.py",
+            "dashboard/serve.py",
             "--server.headless",
             "true",
             "--server.address",

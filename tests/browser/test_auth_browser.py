@@ -45,7 +45,7 @@ def toml_users() -> str:
 
 @pytest.fixture(scope="module")
 def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
-    """Start `streamlit run dashboard/app.py` with the given secrets.toml text; returns its URL."""
+    """Start `streamlit run dashboard/serve.py` with the given secrets.toml text; returns its URL."""
     procs: list[tuple[subprocess.Popen, object]] = []
 
     def start(secrets: str | None, address: str = "127.0.0.1") -> str:
@@ -55,7 +55,7 @@ def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., st
         port = _free_port()
         log = (folder / "streamlit.log").open("wb")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+            [sys.executable, "-m", "streamlit", "run", "dashboard/serve.py",
              "--server.headless", "true", "--server.address", address,
              "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none",
