@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import tomllib
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -98,6 +99,10 @@ def test_a_first_visit_paints_the_cards_before_the_charts_and_then_stops(page: P
 
 def test_a_real_upload_appears_on_the_overview(page: Page, app_url: str):
     open_app(page, f"{app_url}/upload")
+    # The served server runs with the repository's config: its upload limit reaches the page.
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    limit = config["server"]["maxUploadSize"]
+    expect(page.get_by_test_id("stFileUploaderDropzoneInstructions")).to_contain_text(f"{limit}MB")
     files = []
     for path in sorted(SEED.glob("*.csv")):
         text = path.read_text(encoding="utf-8").replace("\n2022,", "\n2024,")
