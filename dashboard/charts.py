@@ -213,7 +213,7 @@ def budget_bridge(funds: pd.DataFrame) -> go.Figure:
         level = amount if measure == "total" else level + amount
         levels.append(level)
     hover = [
-        f"{fmt.wan(v, unit=False)} 亿元（{fmt.wan(w)}）" if in_yi else fmt.wan(w)
+        f"{fmt.amount(v)} 亿元（{fmt.wan(w)}）" if in_yi else fmt.wan(w)
         for v, w in zip(amounts, steps["amount"], strict=True)
     ]
     fig = go.Figure(
@@ -221,7 +221,7 @@ def budget_bridge(funds: pd.DataFrame) -> go.Figure:
             x=steps["step"],
             y=[0 if m == "total" else v for v, m in zip(amounts, steps["measure"], strict=True)],
             measure=steps["measure"],
-            text=[fmt.wan(v, unit=False) for v in amounts],
+            text=[fmt.amount(v) for v in amounts],
             textposition="outside",
             textfont={"size": 12},
             customdata=hover,

@@ -60,13 +60,17 @@ def rounded(value: object, digits: int = 2) -> Decimal | None:
     return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
-def wan(value: object, *, unit: bool = True) -> str:
-    """Money in 万元 with two decimals: `261.46 万元` (thousands grouped: `1,234.50 万元`)."""
+def amount(value: object) -> str:
+    """A sum of money with two decimals and grouped thousands, without its unit (a chart's bar
+    label, whose title says 万元 or 亿元): `1,234.50`."""
     number = rounded(value)
-    if number is None:
-        return MISSING
-    text = f"{number:,.2f}"
-    return f"{text} 万元" if unit else text
+    return MISSING if number is None else f"{number:,.2f}"
+
+
+def wan(value: object) -> str:
+    """Money in 万元 with two decimals: `261.46 万元` (thousands grouped: `1,234.50 万元`)."""
+    text = amount(value)
+    return text if text == MISSING else f"{text} 万元"
 
 
 YI_FROM_WAN = 100_000  # from 10 亿元 on, a card shows 亿元: `9,751,423.50 万元` does not fit

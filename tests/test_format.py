@@ -28,7 +28,9 @@ def test_wan(value, expected):
 
 
 def test_wan_without_unit():
-    assert fmt.wan(Decimal("155.68"), unit=False) == "155.68"
+    assert fmt.amount(Decimal("155.68")) == "155.68"
+    assert fmt.amount(Decimal("9760014.786")) == "9,760,014.79"
+    assert fmt.amount(None) == fmt.wan(None) == fmt.MISSING
 
 
 @pytest.mark.parametrize(
