@@ -279,8 +279,12 @@ def spending_by_item(f: Filters, top: int) -> pd.DataFrame:
     return _run("spending_by_item", f, top=top)
 
 
-def indicator_summary(f: Filters, level2: str = queries.ALL_LEVEL2) -> pd.Series:
-    return _rows("indicator_summary", f, level2=level2)[0]
+def indicator_summary(
+    f: Filters, level2: str = queries.ALL_LEVEL2, name_contains: str = ""
+) -> pd.Series:
+    if not name_contains:  # the one key every page already asks (and warms) for its cards
+        return _rows("indicator_summary", f, level2=level2)[0]
+    return _rows("indicator_summary", f, level2=level2, name_contains=name_contains)[0]
 
 
 def indicator_levels(f: Filters) -> pd.DataFrame:
@@ -304,11 +308,14 @@ def findings_page(f: Filters, limit: int) -> pd.DataFrame:
     return _run("findings_page", f, limit=limit)
 
 
-def csv_export(name: str, f: Filters, headers: Mapping[str, str]) -> Callable[[], bytes]:
-    """What a download button calls, only when clicked: every row of page query `name` as CSV.
-    The store is bound now, since the click runs the callable outside the script run."""
+def csv_export(
+    name: str, f: Filters, headers: Mapping[str, str], name_contains: str = ""
+) -> Callable[[], bytes]:
+    """What a download button calls, only when clicked: every row of page query `name` as CSV
+    (only those whose 三级指标 contains `name_contains`, when given). The store is bound now,
+    since the click runs the callable outside the script run."""
     s = store()
-    return lambda: queries.export_csv(s, name, f, headers)
+    return lambda: queries.export_csv(s, name, f, headers, name_contains)
 
 
 # The small lookups below are shared objects too (see `_query`); callers get copies.

@@ -247,11 +247,15 @@ def spending_by_item(store: Store, f: Filters, top: int = 20) -> pd.DataFrame:
     return _frame(store, "spending_by_item", {**f.params(), "top": top})
 
 
-def indicator_summary(store: Store, f: Filters, level2: str = ALL_LEVEL2) -> pd.DataFrame:
+def indicator_summary(
+    store: Store, f: Filters, level2: str = ALL_LEVEL2, name_contains: str = ""
+) -> pd.DataFrame:
     """One row about the indicator lines whose 二级指标 matches `level2` (ALL_LEVEL2,
-    SATISFACTION, COST): lines, counted lines, weight, lost points, differing self-scores,
-    numeric lines, projects, years."""
-    return _frame(store, "indicator_summary", {**f.params(), "level2": level2})
+    SATISFACTION, COST) and whose 三级指标 contains `name_contains` (any case; "" = all):
+    lines, counted lines, weight, lost points, differing self-scores, numeric lines,
+    projects, years."""
+    params = {**f.params(), "level2": level2, "name_contains": name_contains}
+    return _frame(store, "indicator_summary", params)
 
 
 def indicator_levels(store: Store, f: Filters) -> pd.DataFrame:
@@ -268,9 +272,11 @@ def indicator_page(
     only_differs: bool = False,
     numeric_only: bool = False,
     worst_first: bool = True,
+    name_contains: str = "",
 ) -> pd.DataFrame:
     """At most `limit` indicator lines (the columns of `indicator_lines`): most points lost
-    first, or in table order when not `worst_first`. Chosen by id first, then read in full."""
+    first, or in table order when not `worst_first`; only those whose 三级指标 contains
+    `name_contains` (any case) when given. Chosen by id first, then read in full."""
     order = {**f.params(), "worst_first": bool(worst_first)}  # numpy bools cannot be bound
     chosen = {
         **order,
@@ -278,6 +284,7 @@ def indicator_page(
         "level2": level2,
         "only_differs": bool(only_differs),
         "numeric_only": bool(numeric_only),
+        "name_contains": name_contains,
     }
     line_ids = _frame(store, "indicator_page_lines", chosen)["line_id"].tolist()
     return _frame(store, "indicator_page", {**order, "line_ids": [int(i) for i in line_ids]})
@@ -303,16 +310,29 @@ def findings_page(store: Store, f: Filters, limit: int) -> pd.DataFrame:
 
 
 def export_csv(
-    store: Store, name: str, f: Filters, headers: Mapping[str, str] | None = None
+    store: Store,
+    name: str,
+    f: Filters,
+    headers: Mapping[str, str] | None = None,
+    name_contains: str = "",
 ) -> bytes:
     """Every row of page query `name` (one of EXPORTS) as CSV, UTF-8 with a BOM so that Excel
-    reads the Chinese; columns renamed by `headers` where given. DuckDB writes the file itself,
+    reads the Chinese; columns renamed by `headers` where given; only the rows whose `name`
+    (三级指标) contains `name_contains` (any case) when given. DuckDB writes the file itself,
     so no DataFrame of every row is built."""
     if name not in EXPORTS:
         raise ValueError(f"{name!r} cannot be exported; one of {sorted(EXPORTS)}")
     cur = store.cursor()
     try:
         relation = cur.sql(query(name), params=f.params())
+        if name_contains:  # a bound constant, never SQL text
+            relation = relation.filter(
+                duckdb.FunctionExpression(
+                    "contains",
+                    duckdb.FunctionExpression("lower", duckdb.ColumnExpression("name")),
+                    duckdb.FunctionExpression("lower", duckdb.ConstantExpression(name_contains)),
+                )
+            )
         labels = headers or {}
         relation = relation.select(
             *[duckdb.ColumnExpression(c).alias(labels.get(c, c)) for c in relation.columns]

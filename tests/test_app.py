@@ -419,3 +419,22 @@ def test_the_versions_table_says_where_each_version_came_from_in_chinese(seeded_
     assert set(versions["file_names"]) == {
         "4 个文件：evaluations.csv、expenditures.csv、funds.csv 等"
     }
+
+
+def test_across_evaluations_a_part_of_a_name_finds_its_lines_and_stays_in_the_link(seeded_db):
+    upload(seed_upload(2023))
+    at = on_page("views/indicators.py")
+    assert len(at.dataframe[0].value) == 18  # two evaluations of nine lines
+    at.text_input(key="indicator_search").input("满意度").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert list(table["name"]) == ["群众对干部的满意度"] * 2
+    assert {str(y) for y in table["year"]} == {"2022", "2023"}
+    assert any("2 行" in c.value for c in at.caption)
+    assert at.get("download_button")[0].proto.label == "下载全部 2 行（CSV）"
+    # A link with the search opens the same lines; a search that finds nothing says so.
+    again = on_page("views/indicators.py", {"indicator_search": "满意度"})
+    assert list(again.dataframe[0].value["name"]) == ["群众对干部的满意度"] * 2
+    none = on_page("views/indicators.py", {"indicator_search": "**不存在**"})
+    assert none.dataframe[0].value.empty
+    assert [i.value for i in none.info] == ["没有名称包含「\\*\\*不存在\\*\\*」的三级指标。"]

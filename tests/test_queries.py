@@ -3,6 +3,8 @@ and departments, one of them scoring low, so filters and aggregation have someth
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -302,3 +304,39 @@ def test_the_pages_tolerance_is_every_shipped_rule_sets_score_tolerance() -> Non
     assert {load_rule_set(info.name).score_tolerance for info in available_rule_sets()} == {
         Decimal(written)
     }
+
+
+def test_indicator_lines_are_found_by_a_part_of_their_name_across_evaluations(
+    store: Store,
+) -> None:
+    everything = queries.indicator_page(store, Filters(), limit=500)
+    found = queries.indicator_page(store, Filters(), limit=500, name_contains="满意度")
+    assert set(found["name"]) == {"群众对干部的满意度"}
+    assert len(found) == everything["name"].str.contains("满意度").sum() == 3  # one per evaluation
+    summary = queries.indicator_summary(store, Filters(), name_contains="满意度").iloc[0]
+    assert summary["n_lines"] == len(found)
+    assert queries.indicator_summary(store, Filters()).iloc[0]["n_lines"] == len(everything)
+    one_year = queries.indicator_page(
+        store, Filters(years=(2021,)), limit=500, name_contains="满意度"
+    )
+    assert len(one_year) == 2  # the search narrows the filters, never widens them
+
+
+@pytest.mark.parametrize("text", ["%", "_", "满意%", "'; DELETE FROM evaluations; --", "满意度 "])
+def test_a_name_search_is_plain_text_never_a_pattern_or_sql(store: Store, text: str) -> None:
+    assert queries.indicator_page(store, Filters(), limit=500, name_contains=text).empty
+    summary = queries.indicator_summary(store, Filters(), name_contains=text).iloc[0]
+    assert summary["n_lines"] == 0
+    exported = queries.export_csv(store, "indicator_lines", Filters(), name_contains=text)
+    assert len(exported.decode("utf-8-sig").splitlines()) == 1  # the header alone
+    assert len(queries.evaluations(store, Filters())) == 3
+
+
+def test_the_csv_of_a_name_search_holds_the_lines_found(store: Store) -> None:
+    exported = queries.export_csv(
+        store, "indicator_lines", Filters(), {"name": "三级指标"}, name_contains="满意度"
+    )
+    rows = list(csv.DictReader(io.StringIO(exported.decode("utf-8-sig"))))
+    assert [row["三级指标"] for row in rows] == ["群众对干部的满意度"] * 3
+    everything = queries.export_csv(store, "indicator_lines", Filters())
+    assert len(everything.decode("utf-8-sig").splitlines()) == 1 + 3 * 9

@@ -25,6 +25,8 @@ UPLOAD_PAGE = "views/upload.py"
 # The 指标得分 page's own URL parameter (a widget bound to it): one 三级指标 of one evaluation,
 # so a link from 复核 opens the line a finding is about.
 INDICATOR: Final = "indicator"
+# Its parameter for many evaluations: the lines whose 三级指标 contains this text.
+INDICATOR_SEARCH: Final = "indicator_search"
 PAGE_ROWS: Final = 200  # rows a table shows; the rest is in the CSV download
 MAX_EXPORT_ROWS: Final = 500_000  # beyond this a CSV would not fit the server's memory budget
 CSV_HEADERS: Final = {
@@ -222,9 +224,15 @@ def rows_caption(total: int, shown: int, order: str) -> None:
 
 
 def csv_button(
-    name: str, f: Filters, total: int, file_name: str, headers: Mapping[str, str] = CSV_HEADERS
+    name: str,
+    f: Filters,
+    total: int,
+    file_name: str,
+    headers: Mapping[str, str] = CSV_HEADERS,
+    name_contains: str = "",
 ) -> None:
-    """A download of every filtered row of page query `name`, written only when clicked."""
+    """A download of every filtered row of page query `name` (only the lines whose 三级指标
+    contains `name_contains`, when given), written only when clicked."""
     if total > MAX_EXPORT_ROWS:
         st.caption(
             f"共 {total:,} 行，超过单次下载上限 {MAX_EXPORT_ROWS:,} 行，请先缩小筛选范围再下载。"
@@ -233,7 +241,7 @@ def csv_button(
         return
     st.download_button(
         f"下载全部 {total:,} 行（CSV）",
-        data=data.csv_export(name, f, headers),
+        data=data.csv_export(name, f, headers, name_contains),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",

@@ -62,10 +62,22 @@ with st.container(border=True):
     head, toggle = st.columns([3, 2], vertical_alignment="bottom")
     head.markdown("**指标明细**（标 ⚠ 的行：自评得分与复核得分不一致）")
     only_differs = toggle.toggle("只看不一致的指标", key="indicators_only_differs")
-    # One evaluation: its lines can be narrowed to one 三级指标, bound to the URL, so a link
-    # from 复核 opens the line its finding is about.
-    named = None
-    if not several:
+    named, searched = None, ""
+    if several:
+        # Many evaluations: the lines of one kind of indicator across them (满意度, 培训 …),
+        # bound to the URL so that a reviewer can send the list.
+        searched = st.text_input(
+            "三级指标名称包含",
+            key=common.INDICATOR_SEARCH,
+            bind="query-params",
+            max_chars=50,
+            placeholder="如：满意度、培训",
+            width=360,
+            help="只看名称中含有这段文字的三级指标（不区分英文大小写）；清空可看全部指标。",
+        ).strip()
+    else:
+        # One evaluation: its lines can be narrowed to one 三级指标, bound to the URL, so a
+        # link from 复核 opens the line its finding is about.
         every_line = data.indicator_lines(f)
         named = st.selectbox(
             "三级指标",
@@ -79,8 +91,19 @@ with st.container(border=True):
         )
     if named is None:
         page = data.indicator_page(
-            f, limit=common.PAGE_ROWS, only_differs=only_differs, worst_first=several
+            f,
+            limit=common.PAGE_ROWS,
+            only_differs=only_differs,
+            worst_first=several,
+            # Only when searching: the page every viewer opens keeps its (warmed) cache key.
+            **({"name_contains": searched} if searched else {}),
         )
+        if searched and page.empty:
+            words = f"名称包含「{fmt.md_escape(searched)}」的三级指标"
+            st.info(
+                f"{words}中没有自评与复核不一致的。" if only_differs else f"没有{words}。",
+                icon=":material/search_off:",
+            )
     else:
         page = every_line[every_line["name"] == named]
         if only_differs:
@@ -146,8 +169,15 @@ with st.container(border=True):
         },
         alt="指标明细：目标、完成值、分值、自评与复核得分",
     )
+    matched = data.indicator_summary(f, name_contains=searched) if searched else lines
     total = (
-        len(page) if named is not None else int(lines["n_differs" if only_differs else "n_lines"])
+        len(page) if named is not None else int(matched["n_differs" if only_differs else "n_lines"])
     )
     common.rows_caption(total, len(table), "扣分最多的在前" if several else "按表内顺序")
-    common.csv_button("indicator_lines", f, int(lines["n_lines"]), "指标明细.csv")
+    common.csv_button(
+        "indicator_lines",
+        f,
+        int(matched["n_lines"]),
+        "指标明细.csv",
+        name_contains=searched,
+    )
