@@ -158,6 +158,29 @@ def test_a_copied_link_opens_the_same_view(page: Page, app_url: str, browser: Br
         fresh.close()
 
 
+def test_a_name_search_on_the_indicators_page_is_a_link(page: Page, app_url: str, browser: Browser):
+    open_app(page, f"{app_url}/indicators")
+    search = page.get_by_test_id("stTextInput").filter(has_text="三级指标名称包含")
+    search.locator("input").fill("满意度")
+    search.locator("input").press("Enter")
+    wait_for_app_run(page)
+    shared = page.url
+    assert parse_qs(urlparse(shared).query)["indicator_search"] == ["满意度"]
+    found = page.get_by_test_id("stCaptionContainer").filter(has_text=re.compile(r"^共 \d+ 行"))
+    counted = found.first.inner_text()
+    assert int(re.search(r"\d+", counted)[0]) >= 2  # one line per evaluation in the store
+    fresh = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    try:
+        other = open_app(fresh.new_page(), shared)
+        again = other.get_by_test_id("stTextInput").filter(has_text="三级指标名称包含")
+        expect(again.locator("input")).to_have_value("满意度")
+        caption = other.get_by_test_id("stCaptionContainer").filter(has_text=re.compile(r"^共 "))
+        expect(caption.first).to_have_text(counted)
+        no_exception(other)
+    finally:
+        fresh.close()
+
+
 def test_a_pinned_link_stays_pinned_across_pages(page: Page, app_url: str):
     """`asof` is no widget, so Streamlit drops it on a page switch unless the app puts it back."""
     open_app(page, f"{app_url}/?asof=1")
