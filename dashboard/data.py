@@ -53,7 +53,6 @@ def _open(*, path: str) -> Store:
 def open_at_start() -> None:
     """Open the store (and so start warming its saved views) before any visitor asks."""
     _open(path=str(db_path()))
-    _log.info("opened %s at server start", db_path())
 
 
 def store() -> Store:
@@ -282,8 +281,6 @@ def spending_by_item(f: Filters, top: int) -> pd.DataFrame:
 def indicator_summary(
     f: Filters, level2: str = queries.ALL_LEVEL2, name_contains: str = ""
 ) -> pd.Series:
-    if not name_contains:  # the one key every page already asks (and warms) for its cards
-        return _rows("indicator_summary", f, level2=level2)[0]
     return _rows("indicator_summary", f, level2=level2, name_contains=name_contains)[0]
 
 

@@ -95,8 +95,7 @@ with st.container(border=True):
             limit=common.PAGE_ROWS,
             only_differs=only_differs,
             worst_first=several,
-            # Only when searching: the page every viewer opens keeps its (warmed) cache key.
-            **({"name_contains": searched} if searched else {}),
+            name_contains=searched,
         )
         if searched and page.empty:
             words = f"名称包含「{fmt.md_escape(searched)}」的三级指标"
