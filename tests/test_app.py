@@ -388,6 +388,27 @@ def test_the_query_cache_never_hands_one_scope_another_scopes_rows(seeded_db):
     assert int(other["n_evaluations"].iloc[0]) == 0
 
 
+def test_a_page_table_is_built_once_per_view_and_shape_and_follows_new_data(seeded_db):
+    st.cache_resource.clear()
+
+    def projects(page):
+        return page[["project"]]
+
+    def scores(page):
+        return page[["project", "total_computed"]]
+
+    def ranking(shape):
+        return data.table("evaluation_page", Filters(), shape, sort="best", limit=10)
+
+    first = ranking(projects)
+    assert first.column_names == ["project"] and first.num_rows == 1
+    assert ranking(projects) is first, "the same view was shaped again"
+    assert ranking(scores).column_names == ["project", "total_computed"]
+    at = upload(seed_upload(2023))
+    assert any("已保存 1 个评价" in s.value for s in at.success)
+    assert ranking(projects).num_rows == 2, "a table of the data before the upload was shown"
+
+
 def test_a_restarted_server_warms_the_views_saved_before_it(seeded_db):
     st.cache_resource.clear()
     on_page("views/indicators.py")  # a leader looks at the indicators

@@ -4,6 +4,7 @@ table is a bounded page, lowest execution rate first."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, fold
@@ -12,6 +13,33 @@ from dashboard.views import common
 
 MAX_BARS = 20  # evaluations in the execution-rate chart
 TOP_ITEMS = 20  # spending items in their chart; the rest is one 其他 bar
+
+FUNDS_COLUMNS = [
+    "year",
+    "department",
+    "project",
+    "initial_budget",
+    "annual_budget",
+    "executed",
+    "execution_rate",
+    "funds_weight",
+    "funds_score_reported",
+    "funds_score_computed",
+]
+
+
+def _funds_table(page: pd.DataFrame) -> pd.DataFrame:
+    """The funds columns of an `evaluation_page`, amounts and scores as numbers, rates as %."""
+    amounts = [
+        "initial_budget",
+        "annual_budget",
+        "executed",
+        "funds_weight",
+        "funds_score_reported",
+        "funds_score_computed",
+    ]
+    return common.as_percent(common.numeric(page, amounts), ["execution_rate"])[FUNDS_COLUMNS]
+
 
 f, summary = common.scope()
 st.caption(common.scope_caption(summary))
@@ -110,36 +138,11 @@ with st.container(border=True):
 if several:
     with st.container(border=True):
         st.markdown("**各评价资金执行**（执行率最低的在前）")
-        page = data.evaluation_page(f, "lowest_rate", common.PAGE_ROWS)
-        table = common.as_percent(
-            common.numeric(
-                page,
-                [
-                    "initial_budget",
-                    "annual_budget",
-                    "executed",
-                    "funds_weight",
-                    "funds_score_reported",
-                    "funds_score_computed",
-                ],
-            ),
-            ["execution_rate"],
+        table = data.table(
+            "evaluation_page", f, _funds_table, sort="lowest_rate", limit=common.PAGE_ROWS
         )
         st.dataframe(
-            table[
-                [
-                    "year",
-                    "department",
-                    "project",
-                    "initial_budget",
-                    "annual_budget",
-                    "executed",
-                    "execution_rate",
-                    "funds_weight",
-                    "funds_score_reported",
-                    "funds_score_computed",
-                ]
-            ],
+            table,
             hide_index=True,
             width="stretch",
             column_config={
@@ -156,7 +159,7 @@ if several:
             },
             alt="各评价的预算、执行与资金执行得分",
         )
-        common.rows_caption(n_evaluations, len(table), "执行率最低的在前")
+        common.rows_caption(n_evaluations, table.num_rows, "执行率最低的在前")
         common.csv_button("evaluations", f, n_evaluations, "各评价资金执行.csv")
     if summary["n_departments"] > 1:
         with st.container(border=True):

@@ -8,6 +8,7 @@ page, most points lost first; one evaluation shows its full tree and its lines i
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow.compute as pc
 import streamlit as st
 
 from dashboard import charts, data, fold
@@ -15,6 +16,35 @@ from dashboard import format as fmt
 from dashboard.views import common
 
 HIGHLIGHT_ROWS = 60  # a single evaluation's lines, or a few evaluations'
+
+LINE_COLUMNS = [
+    "level1",
+    "level2",
+    "name",
+    "target_raw",
+    "actual_raw",
+    "weight",
+    "score_reported",
+    "score_computed",
+    "lost_points",
+    "deviation_reason",
+    "rule",
+    "explanation",
+    "differs",
+]
+
+
+def _lines_table(page: pd.DataFrame) -> pd.DataFrame:
+    """The table's columns of indicator lines: ⚠ where the scores disagree, scores as numbers,
+    rules by their label."""
+    page["check"] = page["differs"].map({True: "⚠ 不一致"}).fillna("")
+    table = common.numeric(
+        page[["check", "year", "department", "project", *LINE_COLUMNS]],
+        ["weight", "score_reported", "score_computed", "lost_points"],
+    )
+    table["rule"] = table["rule"].map(fmt.rule_label)
+    return table
+
 
 f, summary = common.scope()
 st.caption(common.scope_caption(summary))
@@ -90,48 +120,32 @@ with st.container(border=True):
             help="只看一个三级指标；复核页问题清单中的链接会直接选好问题所在的指标。",
         )
     if named is None:
-        page = data.indicator_page(
+        table = data.table(
+            "indicator_page",
             f,
+            _lines_table,
             limit=common.PAGE_ROWS,
             only_differs=only_differs,
             worst_first=several,
             name_contains=searched,
         )
-        if searched and page.empty:
+        if searched and table.num_rows == 0:
             words = f"名称包含「{fmt.md_escape(searched)}」的三级指标"
             st.info(
                 f"{words}中没有自评与复核不一致的。" if only_differs else f"没有{words}。",
                 icon=":material/search_off:",
             )
+        shown = table.num_rows
+        differs = pc.any(table["differs"]).as_py()
     else:
         page = every_line[every_line["name"] == named]
         if only_differs:
             page = page[page["differs"].astype(bool)]
         st.caption(f"只显示三级指标「{fmt.md_escape(named)}」；清空上面的选择可看全部指标。")
-    columns = (
-        ["check"]
-        + (["year", "department", "project"] if several else [])
-        + [
-            "level1",
-            "level2",
-            "name",
-            "target_raw",
-            "actual_raw",
-            "weight",
-            "score_reported",
-            "score_computed",
-            "lost_points",
-            "deviation_reason",
-            "rule",
-            "explanation",
-            "differs",
-        ]
-    )
-    page["check"] = page["differs"].map({True: "⚠ 不一致"}).fillna("")
-    table = common.numeric(
-        page[columns], ["weight", "score_reported", "score_computed", "lost_points"]
-    )
-    table["rule"] = table["rule"].map(fmt.rule_label)
+        table = _lines_table(page)
+        shown = len(table)
+        differs = bool(table["differs"].any())
+    columns = ["check"] + (["year", "department", "project"] if several else []) + LINE_COLUMNS
 
     def _highlight(frame: pd.DataFrame) -> pd.DataFrame:
         """One CSS string per cell, whole rows at once (a row-wise apply costs far more)."""
@@ -141,12 +155,14 @@ with st.container(border=True):
     # Rows that disagree also get a yellow background, where a table is short enough: through
     # pandas' Styler a 200-row page took 60 % of the page's server time (136 of 222 ms at 10^4
     # evaluations), so long pages keep the ⚠ column alone.
-    highlight = bool(table["differs"].any()) and len(table) <= HIGHLIGHT_ROWS
+    if differs and shown <= HIGHLIGHT_ROWS:
+        frame = table if isinstance(table, pd.DataFrame) else table.to_pandas()
+        table = frame.style.apply(_highlight, axis=None)
     st.dataframe(
-        table.style.apply(_highlight, axis=None) if highlight else table,
+        table,
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(table), 640),
+        height=min(38 + 35 * shown, 640),
         column_order=[c for c in columns if c != "differs"],
         column_config={
             "check": st.column_config.TextColumn("核对", pinned=True, width="small"),
@@ -169,10 +185,8 @@ with st.container(border=True):
         alt="指标明细：目标、完成值、分值、自评与复核得分",
     )
     matched = data.indicator_summary(f, name_contains=searched) if searched else lines
-    total = (
-        len(page) if named is not None else int(matched["n_differs" if only_differs else "n_lines"])
-    )
-    common.rows_caption(total, len(table), "扣分最多的在前" if several else "按表内顺序")
+    total = shown if named is not None else int(matched["n_differs" if only_differs else "n_lines"])
+    common.rows_caption(total, shown, "扣分最多的在前" if several else "按表内顺序")
     common.csv_button(
         "indicator_lines",
         f,

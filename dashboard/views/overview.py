@@ -25,6 +25,33 @@ current, previous = periods["now"], periods["before"]
 several = summary["n_evaluations"] > 1
 
 
+LEAGUE_COLUMNS = [
+    "rank",
+    "year",
+    "department",
+    "project",
+    "total_computed",
+    "grade_computed",
+    "total_reported",
+    "gap",
+    "issues",
+    "annual_budget",
+    "execution_rate",
+]
+
+
+def _league(page: pd.DataFrame) -> pd.DataFrame:
+    """The ranking's columns of an `evaluation_page`, its amounts and scores as numbers."""
+    league = common.as_percent(
+        common.numeric(page, ["annual_budget", "total_reported", "total_computed", "gap"]),
+        ["execution_rate"],
+    )
+    league["issues"] = [
+        f"{e} 错 / {w} 警" for e, w in zip(league["n_errors"], league["n_warnings"], strict=True)
+    ]
+    return league[LEAGUE_COLUMNS]
+
+
 def _totals(row: pd.Series) -> dict[str, float | None]:
     annual, executed = fmt.as_float(row["annual_budget"]), fmt.as_float(row["executed"])
     return {
@@ -203,33 +230,15 @@ else:
             )
             == "得分最低"
         )
-        league = common.as_percent(
-            common.numeric(
-                data.evaluation_page(f, "worst" if worst_first else "best", common.PAGE_ROWS),
-                ["annual_budget", "total_reported", "total_computed", "gap"],
-            ),
-            ["execution_rate"],
+        league = data.table(
+            "evaluation_page",
+            f,
+            _league,
+            sort="worst" if worst_first else "best",
+            limit=common.PAGE_ROWS,
         )
-        league["issues"] = [
-            f"{e} 错 / {w} 警"
-            for e, w in zip(league["n_errors"], league["n_warnings"], strict=True)
-        ]
         st.dataframe(
-            league[
-                [
-                    "rank",
-                    "year",
-                    "department",
-                    "project",
-                    "total_computed",
-                    "grade_computed",
-                    "total_reported",
-                    "gap",
-                    "issues",
-                    "annual_budget",
-                    "execution_rate",
-                ]
-            ],
+            league,
             hide_index=True,
             width="stretch",
             # What the ranking is about comes first and the project stays in view: eleven
@@ -251,7 +260,7 @@ else:
         )
         total = int(summary["n_evaluations"])
         common.rows_caption(
-            total, len(league), "得分最低的在前" if worst_first else "得分最高的在前"
+            total, league.num_rows, "得分最低的在前" if worst_first else "得分最高的在前"
         )
         common.csv_button("evaluations", f, total, "各评价得分.csv")
     groups = int(summary["n_departments"] if by == "department" else summary["n_projects"])

@@ -18,6 +18,24 @@ MAX_BULLETS = 8
 MAX_POINTS = 300  # beyond this the spread is drawn from quartiles, not points
 MAX_NAMES = 12  # indicator names in the quartile boxes
 
+LINE_COLUMNS = [
+    "year",
+    "project",
+    "name",
+    "target_raw",
+    "actual_raw",
+    "weight",
+    "score_reported",
+    "score_computed",
+    "deviation_reason",
+]
+
+
+def _lines_table(page: pd.DataFrame) -> pd.DataFrame:
+    """The table's columns of indicator lines, their scores as numbers."""
+    return common.numeric(page, ["weight", "score_reported", "score_computed"])[LINE_COLUMNS]
+
+
 f, summary = common.scope()
 st.caption(common.scope_caption(summary))
 several = bool(summary["n_evaluations"] > 1)
@@ -95,21 +113,16 @@ for title, chart_title, level2, export, empty_text in sections:
                 )
         if n_numeric > 1 and (counts["n_projects"] > 1 or counts["n_years"] > 1):
             _spread(title, level2, n_numeric, page)
-        table = common.numeric(page, ["weight", "score_reported", "score_computed"])
+        table = data.table(
+            "indicator_page",
+            f,
+            _lines_table,
+            limit=common.PAGE_ROWS,
+            level2=level2,
+            worst_first=several,
+        )
         st.dataframe(
-            table[
-                [
-                    "year",
-                    "project",
-                    "name",
-                    "target_raw",
-                    "actual_raw",
-                    "weight",
-                    "score_reported",
-                    "score_computed",
-                    "deviation_reason",
-                ]
-            ],
+            table,
             hide_index=True,
             width="stretch",
             column_config={
@@ -126,5 +139,5 @@ for title, chart_title, level2, export, empty_text in sections:
             alt=f"{title}明细",
         )
         total = int(counts["n_lines"])
-        common.rows_caption(total, len(table), "扣分最多的在前" if several else "按表内顺序")
+        common.rows_caption(total, table.num_rows, "扣分最多的在前" if several else "按表内顺序")
         common.csv_button(export, f, total, f"{title}.csv")
