@@ -26,6 +26,7 @@ from typing import Any, Final
 import duckdb
 import pandas as pd
 
+from perfcore import names
 from perfcore.codes import CODES
 from perfcore.rules import available_rule_sets
 from perfcore.sqlfiles import query
@@ -247,14 +248,23 @@ def spending_by_item(store: Store, f: Filters, top: int = 20) -> pd.DataFrame:
     return _frame(store, "spending_by_item", {**f.params(), "top": top})
 
 
+def _names_matching(store: Store, name_contains: str) -> list[str] | None:
+    """The stored 三级指标 names a search for `name_contains` matches; None when there is no
+    search (every line). Matched in Python, where names fold as `perfcore.names` says: DuckDB
+    cannot fold traditional characters, and a store has few distinct names (72 at 10^5)."""
+    if not name_contains:
+        return None
+    return names.containing(_frame(store, "indicator_names")["name"].tolist(), name_contains)
+
+
 def indicator_summary(
     store: Store, f: Filters, level2: str = ALL_LEVEL2, name_contains: str = ""
 ) -> pd.DataFrame:
     """One row about the indicator lines whose 二级指标 matches `level2` (ALL_LEVEL2,
-    SATISFACTION, COST) and whose 三级指标 contains `name_contains` (any case; "" = all):
-    lines, counted lines, weight, lost points, differing self-scores, numeric lines,
-    projects, years."""
-    params = {**f.params(), "level2": level2, "name_contains": name_contains}
+    SATISFACTION, COST) and whose 三级指标 contains `name_contains` (see `perfcore.names`;
+    "" = all): lines, counted lines, weight, lost points, differing self-scores, numeric
+    lines, projects, years."""
+    params = {**f.params(), "level2": level2, "names": _names_matching(store, name_contains)}
     return _frame(store, "indicator_summary", params)
 
 
@@ -276,7 +286,8 @@ def indicator_page(
 ) -> pd.DataFrame:
     """At most `limit` indicator lines (the columns of `indicator_lines`): most points lost
     first, or in table order when not `worst_first`; only those whose 三级指标 contains
-    `name_contains` (any case) when given. Chosen by id first, then read in full."""
+    `name_contains` (see `perfcore.names`) when given. Chosen by id first, then read in
+    full."""
     order = {**f.params(), "worst_first": bool(worst_first)}  # numpy bools cannot be bound
     chosen = {
         **order,
@@ -284,7 +295,7 @@ def indicator_page(
         "level2": level2,
         "only_differs": bool(only_differs),
         "numeric_only": bool(numeric_only),
-        "name_contains": name_contains,
+        "names": _names_matching(store, name_contains),
     }
     line_ids = _frame(store, "indicator_page_lines", chosen)["line_id"].tolist()
     return _frame(store, "indicator_page", {**order, "line_ids": [int(i) for i in line_ids]})
@@ -318,20 +329,19 @@ def export_csv(
 ) -> bytes:
     """Every row of page query `name` (one of EXPORTS) as CSV, UTF-8 with a BOM so that Excel
     reads the Chinese; columns renamed by `headers` where given; only the rows whose `name`
-    (三级指标) contains `name_contains` (any case) when given. DuckDB writes the file itself,
-    so no DataFrame of every row is built."""
+    (三级指标) contains `name_contains` (see `perfcore.names`) when given. DuckDB writes the
+    file itself, so no DataFrame of every row is built."""
     if name not in EXPORTS:
         raise ValueError(f"{name!r} cannot be exported; one of {sorted(EXPORTS)}")
     cur = store.cursor()
     try:
         relation = cur.sql(query(name), params=f.params())
-        if name_contains:  # a bound constant, never SQL text
+        matched = _names_matching(store, name_contains)
+        if matched is not None:  # the names as constants, never SQL text
             relation = relation.filter(
-                duckdb.FunctionExpression(
-                    "contains",
-                    duckdb.FunctionExpression("lower", duckdb.ColumnExpression("name")),
-                    duckdb.FunctionExpression("lower", duckdb.ConstantExpression(name_contains)),
-                )
+                duckdb.ColumnExpression("name").isin(*map(duckdb.ConstantExpression, matched))
+                if matched
+                else duckdb.ConstantExpression(False)
             )
         labels = headers or {}
         relation = relation.select(

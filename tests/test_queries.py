@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from tests.fixtures.uploads import seed_like
 SEED_DEPT = "中共益阳市委组织部"
 LOW = EvaluationKey(2021, "合成测试局", "低分项目")
 OTHER = EvaluationKey(2021, "合成测试局", "满分项目")
+TRADITIONAL = EvaluationKey(2022, "合成测试局", "繁体字项目")
 
 
 @pytest.fixture
@@ -320,6 +322,34 @@ def test_indicator_lines_are_found_by_a_part_of_their_name_across_evaluations(
         store, Filters(years=(2021,)), limit=500, name_contains="满意度"
     )
     assert len(one_year) == 2  # the search narrows the filters, never widens them
+
+
+def test_a_name_search_finds_names_written_in_traditional_characters(store: Store) -> None:
+    files = seed_like([TRADITIONAL])
+    files = [
+        replace(
+            item,
+            data=item.data.replace("群众对干部的满意度".encode(), "群眾對幹部的滿意度".encode()),
+        )
+        if item.name == "indicators.csv"
+        else item
+        for item in files
+    ]
+    assert store.ingest(files, uploaded_by="tester").status == "stored"
+    both = {"群众对干部的满意度", "群眾對幹部的滿意度"}
+    for text in ("满意度", "滿意度"):
+        found = queries.indicator_page(store, Filters(), limit=500, name_contains=text)
+        assert set(found["name"]) == both and len(found) == 4
+        assert queries.indicator_summary(store, Filters(), name_contains=text).iloc[0][
+            "n_lines"
+        ] == len(found)
+        exported = queries.export_csv(
+            store, "indicator_lines", Filters(), {"name": "三级指标"}, name_contains=text
+        )
+        rows = csv.DictReader(io.StringIO(exported.decode("utf-8-sig")))
+        assert sorted(row["三级指标"] for row in rows) == sorted(
+            [*both, *["群众对干部的满意度"] * 2]
+        )
 
 
 @pytest.mark.parametrize("text", ["%", "_", "满意%", "'; DELETE FROM evaluations; --", "满意度 "])

@@ -103,7 +103,7 @@ with st.container(border=True):
             max_chars=50,
             placeholder="如：满意度、培训",
             width=360,
-            help="只看名称中含有这段文字的三级指标（不区分英文大小写）；清空可看全部指标。",
+            help="只看名称中含有这段文字的三级指标（繁体与简体、全角与半角、大小写都算相同）；清空可看全部指标。",
         ).strip()
     else:
         # One evaluation: its lines can be narrowed to one 三级指标, bound to the URL, so a

@@ -1,5 +1,6 @@
 -- One row about the indicator lines in scope whose 二级指标 matches $level2 (LIKE; '%' = all)
--- and whose 三级指标 contains $name_contains (as written, letters in any case; '' = all):
+-- and whose 三级指标 is one of $names (the names a search matched, perfcore/names.py; NULL =
+-- all):
 -- how many lines, how many count towards the total (not parent rows, not 不适用) with their
 -- weight and lost points, how many self-scores differ from the computed ones, how many lines
 -- have a numeric target and actual (can be drawn), and across how many projects and years.
@@ -14,4 +15,4 @@ SELECT
     count(DISTINCT year) AS n_years
 FROM scoped_indicator_lines($years, $departments, $projects, $grades, $rule_set, $as_of)
 WHERE level2 LIKE $level2
-  AND ($name_contains = '' OR contains(lower(name), lower($name_contains)));
+  AND ($names::VARCHAR[] IS NULL OR list_contains($names::VARCHAR[], name));
