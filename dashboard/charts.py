@@ -599,11 +599,13 @@ def achievement_boxes(stats: pd.DataFrame, title: str) -> go.Figure:
 
 
 def grade_distribution(evaluations: pd.DataFrame, by: str = "department") -> go.Figure:
-    """Stacked count of computed grades 优/良/中/差 per department (or project): one row per
-    evaluation, or counts already made in column `n` (as `grade_counts` returns them)."""
-    groups = evaluations.groupby([by, "grade_computed"])
+    """Stacked count of computed grades 优/良/中/差 per department (or project, `by`): one row
+    per evaluation, or counts already made in column `n` per `label` (as `grade_counts`
+    returns them)."""
+    made = "n" in evaluations
+    groups = evaluations.groupby(["label" if made else by, "grade_computed"])
     counts = (
-        (groups["n"].sum() if "n" in evaluations else groups.size())
+        (groups["n"].sum() if made else groups.size())
         .unstack(fill_value=0)
         .reindex(columns=list(fmt.GRADES), fill_value=0)
     )

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import plotly.graph_objects as go
 import pytest
 import streamlit as st
 from streamlit import config
@@ -407,6 +408,26 @@ def test_a_page_table_is_built_once_per_view_and_shape_and_follows_new_data(seed
     at = upload(seed_upload(2023))
     assert any("已保存 1 个评价" in s.value for s in at.success)
     assert ranking(projects).num_rows == 2, "a table of the data before the upload was shown"
+
+
+def test_a_chart_of_a_query_is_built_once_per_view_and_follows_new_data(seeded_db):
+    from dashboard.views import common
+
+    st.cache_resource.clear()
+    built: list[int] = []
+
+    def rows_charted(frame):
+        built.append(len(frame))
+        return go.Figure()
+
+    def figure():
+        ranking = data.view("evaluation_page", Filters(), sort="best", limit=10)
+        return common._figure(name="test_view", _builder=rows_charted, args=(ranking,), kwargs=())
+
+    first = figure()
+    assert figure() is first and built == [1], "the same view was charted again"
+    upload(seed_upload(2023))
+    assert figure() is not first and built == [1, 2], "a chart of the data before the upload"
 
 
 def test_a_restarted_server_warms_the_views_saved_before_it(seeded_db):

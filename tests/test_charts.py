@@ -278,6 +278,17 @@ def test_grade_distribution_counts_per_department():
     assert by_grade["差（差）"]["乙"] == 0
 
 
+def test_grade_distribution_of_the_counts_duckdb_made():
+    frame = pd.DataFrame(
+        {"label": ["甲", "甲", "乙"], "grade_computed": ["优", "良", "优"], "n": [3, 1, 2]}
+    )  # as the grade_counts query gives them
+    fig = charts.grade_distribution(frame, by="project")
+    by_grade = {t.name: dict(zip(t.y, t.x, strict=True)) for t in fig.data}
+    assert by_grade["优（优秀）"] == {"乙": 2, "甲": 3}
+    assert by_grade["良（良好）"] == {"乙": 0, "甲": 1}
+    assert fig.layout.title.text == "各项目复核等级分布"
+
+
 def test_score_gaps_dumbbell():
     fig = charts.score_gaps(evaluations(2))
     assert_legend_above_the_plot(fig)

@@ -279,23 +279,31 @@ class _BuiltFigure(go.Figure):
         return self._prepared
 
 
+def _view_key(view: data.View) -> tuple:
+    return view.key
+
+
 @st.cache_resource(
     show_spinner=False,
     max_entries=256,
-    hash_funcs={pd.DataFrame: _content_key, pd.Series: _content_key},
+    hash_funcs={pd.DataFrame: _content_key, pd.Series: _content_key, data.View: _view_key},
 )
 def _figure(*, name: str, _builder: Callable[..., object], args: tuple, kwargs: tuple) -> object:
-    # `name` stands for the builder in the cache key (Streamlit does not hash functions).
-    figure = _builder(*args, **dict(kwargs))
+    # `name` stands for the builder in the cache key (Streamlit does not hash functions). A
+    # data.View is keyed by its query and read only here, when the figure is built.
+    frames = (arg.frame() if isinstance(arg, data.View) else arg for arg in args)
+    figure = _builder(*frames, **dict(kwargs))
     return _BuiltFigure(figure) if isinstance(figure, go.Figure) else figure
 
 
 def chart(alt: str, builder: Callable[..., object], *args: object, **kwargs: object) -> None:
-    """The plotly figure `builder(*args, **kwargs)` at full width, without plotly's logo.
+    """The plotly figure `builder(*args, **kwargs)` at full width, without plotly's logo; an
+    argument that is a `data.View` reaches the builder as its frame.
 
     Built once per distinct input and kept (a rerun with the same data, in any session, reuses
     it: building a figure costs more than the rest of a warm rerun). Sharing is safe: the key
-    is the data itself, and st.plotly_chart serialises a copy, never changing the figure.
+    is the data itself (or the query that gives it), and st.plotly_chart serialises a copy,
+    never changing the figure.
     """
     key = f"{builder.__module__}.{builder.__qualname__}"
     figure = _figure(name=key, _builder=builder, args=args, kwargs=tuple(sorted(kwargs.items())))

@@ -101,7 +101,7 @@ with st.grid(2, min_column_width=420, gap="medium"):
             )
         st.caption("上年结转 + 年初预算 + 年中追加 = 全年预算；全年预算 − 未执行 = 全年执行。")
     with st.container(border=True):
-        lowest = data.evaluation_page(f, "lowest_rate", MAX_BARS)
+        lowest = data.view("evaluation_page", f, sort="lowest_rate", limit=MAX_BARS)
         common.chart("各评价执行率：对全年预算与对年初预算", charts.execution_rates, lowest)
         if n_evaluations > MAX_BARS:
             st.caption(f"共 {n_evaluations:,} 个评价，图中为执行率最低的 {MAX_BARS} 个。")

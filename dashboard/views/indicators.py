@@ -78,7 +78,7 @@ with st.container(border=True):
         common.chart(
             "指标结构旭日图（一级、二级指标合计）：面积为分值，颜色为复核得分率",
             charts.indicator_tree,
-            data.indicator_levels(f),
+            data.view("indicator_levels", f),
         )
         st.caption("多个评价时按一级、二级指标合计；只选一个评价可看到每个三级指标。")
     else:

@@ -267,12 +267,12 @@ else:
     noun = "部门" if by == "department" else "项目"
     with st.grid(2, min_column_width=420, gap="medium"):
         with st.container(border=True):
-            counts = data.grade_counts(f, by, MAX_GROUPS).rename(columns={"label": by})
+            counts = data.view("grade_counts", f, by=by, limit=MAX_GROUPS)
             common.chart("复核等级分布", charts.grade_distribution, counts, by=by)
             if groups > MAX_GROUPS:
                 st.caption(f"共 {groups:,} 个{noun}，图中为平均复核得分最低的 {MAX_GROUPS} 个。")
         with st.container(border=True):
-            gaps = data.evaluation_page(f, "widest_gap", MAX_GAPS)
+            gaps = data.view("evaluation_page", f, sort="widest_gap", limit=MAX_GAPS)
             common.chart("各评价自评得分与复核得分对照", charts.score_gaps, gaps)
             if summary["n_evaluations"] > MAX_GAPS:
                 st.caption(

@@ -69,7 +69,7 @@ with st.container(border=True):
                 "可能是漏记得分或扣分过严。"
             )
         st.write("\n\n".join(words))
-    gaps = data.evaluation_page(f, "widest_gap", MAX_GAPS)
+    gaps = data.view("evaluation_page", f, sort="widest_gap", limit=MAX_GAPS)
     common.chart("各评价自评得分与复核得分对照", charts.score_gaps, gaps)
     if summary["n_evaluations"] > MAX_GAPS:
         st.caption(
@@ -92,7 +92,9 @@ if groups.empty:
     st.stop()
 
 with st.container(border=True):
-    common.chart("问题分布，按类型与严重程度", charts.findings_by_code, groups)
+    common.chart(
+        "问题分布，按类型与严重程度", charts.findings_by_code, data.view("findings_by_code", f)
+    )
 
 
 def _evaluation_link(year: object, department: str, project: str, indicator: str) -> str | None:

@@ -68,7 +68,7 @@ def _spread(title: str, level2: str, n_numeric: int, page: pd.DataFrame) -> None
         )
         common.chart(alt, charts.achievement_spread, points, chart_title)
         return
-    stats = data.achievement_quartiles(f, level2, MAX_NAMES)
+    stats = data.view("achievement_quartiles", f, level2=level2, names=MAX_NAMES)
     common.chart(alt, charts.achievement_boxes, stats, chart_title)
     st.caption(
         f"共 {n_numeric:,} 项，按年度与指标名称画出四分位箱线（最常见的 {MAX_NAMES} 个名称）。"
