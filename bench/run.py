@@ -193,6 +193,8 @@ def run(
     """Measure each size and merge it into `out` (sizes measured before are kept)."""
     results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"sizes": {}}
     results.update(_environment(repeat))
+    if work is not None:
+        work.mkdir(parents=True, exist_ok=True)  # a scratch folder named on the command line
     with (
         tempfile.TemporaryDirectory(prefix="bench-floor-", dir=work) as scratch,
         serve(
