@@ -13,7 +13,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -146,12 +146,37 @@ def _cache_key(name: str, f: Filters, options: dict[str, Any]) -> dict[str, Any]
     return {"name": name, "f": f, **_store_key(), "options": tuple(sorted(options.items()))}
 
 
+@dataclass(frozen=True, eq=False)
+class View:
+    """Query `name`'s result, named by its cache key (`_cache_key`): a chart is keyed by it
+    (see `dashboard.views.common.chart`) without reading the frame. Keying a figure by its
+    frame's content cost 0.3–0.7 ms a chart on every rerun; the key already says what the
+    frame holds."""
+
+    ask: dict[str, Any]
+
+    @property
+    def key(self) -> tuple[str, str, str, int, str]:
+        """The cache key as plain values (filters and options by their repr, as `_query`)."""
+        ask = self.ask
+        return (ask["name"], repr(ask["f"]), ask["path"], ask["version"], repr(ask["options"]))
+
+    def frame(self) -> pd.DataFrame:
+        """The result itself. The shallow copy is the page's own: under pandas' copy-on-write
+        nothing a page does to it can change the frame other sessions share."""
+        return _query(**self.ask).copy(deep=False)
+
+
+def view(name: str, f: Filters, **options: Any) -> View:
+    """Query `name` through the cache, remembered for warming like every page query."""
+    ask = _cache_key(name, f, options)
+    _remember(_query, ask)
+    return View(ask)
+
+
 def _run(name: str, f: Filters, **options: Any) -> pd.DataFrame:
-    """Query `name` through the cache. The shallow copy is the page's own: under pandas'
-    copy-on-write nothing a page does to it can change the frame other sessions share."""
-    key = _cache_key(name, f, options)
-    _remember(_query, key)
-    return _query(**key).copy(deep=False)
+    """Query `name` through the cache (see `View.frame`)."""
+    return view(name, f, **options).frame()
 
 
 def table(
@@ -166,33 +191,9 @@ def table(
     `shape`, a named function, takes the query's frame (a shallow copy of its own) to the
     shown columns; it is told apart by where it is defined, since every page script runs as
     `__main__`."""
-    key = _cache_key(name, f, options)
-    _remember(_query, key)
     code = shape.__code__
     where = f"{code.co_filename}:{code.co_firstlineno}:{shape.__qualname__}"
-    return _query_table(**key, shape=where, _shape=shape)
-
-
-@dataclass(frozen=True)
-class View:
-    """Query `name`'s result, named by its cache key: what a chart is keyed by (see
-    `dashboard.views.common.chart`) without reading the frame. Keying a figure by its frame's
-    content cost 0.3–0.7 ms a chart on every rerun; the key already says what the frame holds."""
-
-    key: tuple[str, str, str, int, str]  # name, repr(filters), path, version, repr(options)
-    _ask: dict[str, Any] = field(compare=False, repr=False)
-
-    def frame(self) -> pd.DataFrame:
-        """The result itself (a shallow copy of the shared frame, as `_run` gives)."""
-        return _query(**self._ask).copy(deep=False)
-
-
-def view(name: str, f: Filters, **options: Any) -> View:
-    """Query `name` for a chart, remembered for warming like any page query."""
-    ask = _cache_key(name, f, options)
-    _remember(_query, ask)
-    key = (name, repr(f), ask["path"], ask["version"], repr(ask["options"]))
-    return View(key, ask)
+    return _query_table(**view(name, f, **options).ask, shape=where, _shape=shape)
 
 
 def _rows(name: str, f: Filters, **options: Any) -> list[pd.Series]:
