@@ -9,6 +9,7 @@ that do not exist are reported, not raised.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Final
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -16,57 +17,61 @@ from streamlit.navigation.page import StreamlitPage
 from dashboard import data, errors, login, runslots
 from dashboard import format as fmt
 
-st.set_page_config(
-    page_title="绩效自评看板",
-    page_icon=":material/analytics:",
-    layout="wide",
-    initial_sidebar_state="expanded",
-)
+_PAGES_KEY: Final = "_perf_pages"
 
-PAGES = [
-    st.Page(
-        "views/overview.py",
-        title="总览",
-        icon=":material/dashboard:",
-        default=True,
-        help="关键指标、各部门各项目排名与等级分布；只选一个项目时显示项目概况。",
-    ),
-    st.Page(
-        "views/funds.py",
-        title="资金执行",
-        icon=":material/account_balance:",
-        url_path="funds",
-        help="预算桥（上年结转、年初预算、年中追加、全年预算、执行）、执行率与支出明细。",
-    ),
-    st.Page(
-        "views/indicators.py",
-        title="指标得分",
-        icon=":material/account_tree:",
-        url_path="indicators",
-        help="一级、二级、三级指标结构，自评得分与复核得分逐项对照。",
-    ),
-    st.Page(
-        "views/satisfaction.py",
-        title="满意度与成本",
-        icon=":material/sentiment_satisfied:",
-        url_path="satisfaction",
-        help="满意度指标与目标、成本指标与上限，以及它们在各项目、各年度的分布。",
-    ),
-    st.Page(
-        "views/review.py",
-        title="复核",
-        icon=":material/fact_check:",
-        url_path="review",
-        help="筛选范围内的全部问题，按类型与严重程度分组，附通俗解释与链接。",
-    ),
-    st.Page(
-        "views/upload.py",
-        title="数据上传",
-        icon=":material/upload_file:",
-        url_path="upload",
-        help="上传 CSV、Excel 或 ZIP，预览问题与得分后确认保存；查看上传历史、恢复旧版本、下载模板。",
-    ),
-]
+
+def _pages() -> list[StreamlitPage]:
+    """The app's pages, made once per session: st.Page resolves its file and reads its icon
+    each time, a twentieth of a warm rerun under fifty viewers (py-spy). Not shared between
+    sessions, since st.navigation marks the page it picks on the object itself."""
+    pages = st.session_state.get(_PAGES_KEY)
+    if pages is None:
+        pages = st.session_state[_PAGES_KEY] = [
+            st.Page(
+                "views/overview.py",
+                title="总览",
+                icon=":material/dashboard:",
+                default=True,
+                help="关键指标、各部门各项目排名与等级分布；只选一个项目时显示项目概况。",
+            ),
+            st.Page(
+                "views/funds.py",
+                title="资金执行",
+                icon=":material/account_balance:",
+                url_path="funds",
+                help="预算桥（上年结转、年初预算、年中追加、全年预算、执行）、执行率与支出明细。",
+            ),
+            st.Page(
+                "views/indicators.py",
+                title="指标得分",
+                icon=":material/account_tree:",
+                url_path="indicators",
+                help="一级、二级、三级指标结构，自评得分与复核得分逐项对照。",
+            ),
+            st.Page(
+                "views/satisfaction.py",
+                title="满意度与成本",
+                icon=":material/sentiment_satisfied:",
+                url_path="satisfaction",
+                help="满意度指标与目标、成本指标与上限，以及它们在各项目、各年度的分布。",
+            ),
+            st.Page(
+                "views/review.py",
+                title="复核",
+                icon=":material/fact_check:",
+                url_path="review",
+                help="筛选范围内的全部问题，按类型与严重程度分组，附通俗解释与链接。",
+            ),
+            st.Page(
+                "views/upload.py",
+                title="数据上传",
+                icon=":material/upload_file:",
+                url_path="upload",
+                help="上传 CSV、Excel 或 ZIP，预览问题与得分后确认保存；查看上传历史、恢复旧版本、下载模板。",
+            ),
+        ]
+    return pages
+
 
 _LABELS = {
     data.YEAR: "年度",
@@ -194,11 +199,11 @@ def _frame() -> StreamlitPage:
     Nothing runs until the login knows who this is; the upload page is registered only for
     those who may upload, so a viewer's /upload link lands on the overview.
     """
-    access = login.require_access(PAGES)
+    access = login.require_access(pages := _pages())
     login.show_account(access)
     data.begin_run()
     page = st.navigation(
-        [p for p in PAGES if access.can_upload or p.url_path != "upload"], position="top"
+        [p for p in pages if access.can_upload or p.url_path != "upload"], position="top"
     )
     data.keep_pin()  # a pinned link stays pinned when the menu switches pages
     if not data.is_empty():
@@ -210,5 +215,13 @@ def _frame() -> StreamlitPage:
     return page
 
 
-with runslots.script_run():  # script runs take turns (dashboard/runslots.py)
+# Script runs take turns (dashboard/runslots.py) from their first Streamlit call on: work done
+# before taking a turn competes with the runs that hold one.
+with runslots.script_run():
+    st.set_page_config(
+        page_title="绩效自评看板",
+        page_icon=":material/analytics:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
     errors.run_page(errors.run_frame(_frame))

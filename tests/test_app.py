@@ -89,6 +89,17 @@ def test_every_page_renders_on_the_seed(seeded_db, page):
     assert not at.get("exception")
 
 
+def test_a_session_makes_its_pages_once_and_walks_every_one(seeded_db):
+    at = app()
+    made = at.session_state["_perf_pages"]
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert at.title[0].value == next(p.title for p in made if str(p._page).endswith(page))
+    assert at.session_state["_perf_pages"] is made
+    assert len(made) == len(PAGES)
+
+
 def test_funds_page_shows_the_budget_bridge(seeded_db):
     at = on_page("views/funds.py")
     waterfall = next(s for s in plotly_specs(at) if s["data"][0]["type"] == "waterfall")
