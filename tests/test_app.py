@@ -441,6 +441,27 @@ def test_a_chart_of_a_query_is_built_once_per_view_and_follows_new_data(seeded_d
     assert figure() is not first and built == [1, 2], "a chart of the data before the upload"
 
 
+def test_a_chart_is_serialised_once_and_sent_again_to_every_session(seeded_db, monkeypatch):
+    import plotly.io
+
+    st.cache_resource.clear()
+    serialised: list[str] = []
+    to_json = plotly.io.to_json
+
+    def counted(figure, *args, **kwargs):
+        serialised.append(text := to_json(figure, *args, **kwargs))
+        return text
+
+    monkeypatch.setattr(plotly.io, "to_json", counted)
+    first = plotly_specs(on_page("views/funds.py"))
+    assert len(first) == len(serialised) == 3
+    again = on_page("views/funds.py")  # another session, same view
+    assert plotly_specs(again) == first and len(serialised) == 3
+    upload(seed_upload(2023))  # new data: the charts of the whole scope change
+    after = plotly_specs(on_page("views/funds.py"))
+    assert len(serialised) > 3 and after != first
+
+
 def test_a_restarted_server_warms_the_views_saved_before_it(seeded_db):
     st.cache_resource.clear()
     on_page("views/indicators.py")  # a leader looks at the indicators
