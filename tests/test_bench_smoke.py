@@ -13,7 +13,7 @@ import pytest
 from bench.browser import CHROMIUM
 from bench.generate import DEPARTMENTS, HEADERS, generate
 from bench.pages import PAGES
-from bench.run import RERUNS_PER_VIEWER, markdown
+from bench.run import RERUNS_PER_VIEWER, crowd_figure, markdown
 from perfcore.engine import assess_paths
 
 N = 20
@@ -118,6 +118,21 @@ def test_a_larger_set_has_the_real_table_mix(tmp_path: Path) -> None:
         assert code in codes, code
 
 
+def test_a_viewers_figure_is_the_median_of_its_runs() -> None:
+    def run(median: float, p95: float, errors: int = 0, reruns: int = 200) -> dict:
+        examples = ["TimeoutError: late"] * errors
+        return {
+            "viewers": 50, "reruns": reruns, "median_s": median, "p95_s": p95, "max_s": p95 + 1,
+            "errors": errors, "error_examples": examples, "wall_s": 8.0, "reruns_per_s": 25.0,
+        }  # fmt: skip
+
+    figure = crowd_figure([run(1.9, 3.4), run(1.7, 2.6, errors=1, reruns=199), run(2.2, 2.9)])
+    assert (figure["median_s"], figure["p95_s"], figure["max_s"]) == (1.9, 2.9, 4.4)
+    assert figure["errors"] == 1 and figure["error_examples"] == ["TimeoutError: late"]
+    assert figure["reruns"] == 199  # a run that lost a rerun is not hidden by the others
+    assert [r["p95_s"] for r in figure["runs"]] == [3.4, 2.6, 2.9]
+
+
 @pytest.mark.browser
 def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     """Generator, DuckDB load, assess, scoring, CLI ingest, AppTest pages, Chromium, websocket
@@ -156,6 +171,7 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
         load = size["viewers"][viewers]
         assert load["errors"] == 0, load["error_examples"]
         assert load["reruns"] == int(viewers) * RERUNS_PER_VIEWER
+        assert len(load["runs"]) == 1  # repeat=1
     assert size["app_peak_rss_bytes"] > 0 and size["db_bytes"] > 0
     table = markdown(results)
     assert "N = 20" in table and "3 viewers" in table and "Targets at N = 20" in table
