@@ -160,6 +160,31 @@ def _run_watched(command: list[str], every_s: float = 0.1) -> tuple[int, str, in
         return proc.returncode, err.read().decode("utf-8", "replace"), peak
 
 
+def store_rewrite(db: Path, copy: Path) -> Timed:
+    """DuckDB alone writing the rows an ingest stored: the store at `db` copied table by table,
+    with its keys and indexes, into a fresh file (`copy`, `COPY FROM DATABASE`), checkpointed.
+
+    A lower bound for any engine that keeps what this store keeps (every line, its score under
+    each shipped rule set, every finding): reading the files (`duckdb_read_csv`) plus this."""
+    copy.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute("ATTACH $path AS ingested (READ_ONLY)", {"path": str(db)})
+        con.execute("ATTACH $path AS rewritten", {"path": str(copy)})
+        started = time.perf_counter()
+        con.execute("COPY FROM DATABASE ingested TO rewritten")
+        con.execute("CHECKPOINT rewritten")
+        seconds = time.perf_counter() - started
+        (rows,) = con.execute(
+            "SELECT sum(estimated_size) FROM duckdb_tables() WHERE database_name = 'rewritten'"
+        ).fetchone()
+    finally:
+        con.close()
+        copy.unlink(missing_ok=True)
+    return Timed(seconds, int(rows), 0)
+
+
 def db_size(db: Path) -> int:
     """Bytes of the store file and its write-ahead log."""
     wal = db.with_name(db.name + ".wal")

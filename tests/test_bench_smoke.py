@@ -173,9 +173,13 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
         assert load["reruns"] == int(viewers) * RERUNS_PER_VIEWER
         assert len(load["runs"]) == 1  # repeat=1
     assert size["app_peak_rss_bytes"] > 0 and size["db_bytes"] > 0
+    # the copy holds every stored row: lines, three rule sets' scores, findings, files, log
+    assert size["store_rewrite"]["rows"] > 3 * size["rows"]["indicators"]
+    assert size["store_rewrite"]["floor_ratio_to_duckdb"] > 1
     table = markdown(results)
     assert "N = 20" in table and "3 viewers" in table and "Targets at N = 20" in table
     assert "csv.reader over the same files (floor)" in table and "timed in the page" in table
+    assert "any engine's floor" in table
     assert results["streamlit_floor_paint_s"] > 0 and "Streamlit's own floor" in table
     assert results["streamlit_floor_repeat_paint_s"] > 0 and "scripts cached" in table
     assert results["streamlit_floor_viewers"]["reruns"] == 3 * RERUNS_PER_VIEWER
