@@ -19,6 +19,8 @@ from contextlib import asynccontextmanager
 
 import streamlit as st
 
+from perfcore.collector import collect_rarely_while_serving
+
 _log = logging.getLogger(__name__)
 
 
@@ -73,4 +75,7 @@ def _first_use_of_streamlit() -> None:
     getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
 
 
+# Run once, as the server starts: the collector's thresholds for a long-lived process full of
+# cached objects (see perfcore.collector).
+collect_rarely_while_serving()
 app = st.App("app.py", lifespan=_get_ready_at_start)

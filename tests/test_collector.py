@@ -8,7 +8,12 @@ import threading
 
 import pytest
 
-from perfcore.collector import UPLOAD_THRESHOLDS, fewer_collections
+from perfcore.collector import (
+    SERVING_THRESHOLDS,
+    UPLOAD_THRESHOLDS,
+    collect_rarely_while_serving,
+    fewer_collections,
+)
 from perfcore.store import Store, prepare_upload, seed_files
 
 
@@ -27,6 +32,23 @@ def test_thresholds_are_raised_inside_and_restored_after(default_thresholds) -> 
             assert gc.get_threshold() == UPLOAD_THRESHOLDS
         assert gc.get_threshold() == UPLOAD_THRESHOLDS  # the outer block is still inside
     assert gc.get_threshold() == default_thresholds
+
+
+def test_a_server_keeps_its_thresholds_and_an_upload_gives_them_back(default_thresholds) -> None:
+    collect_rarely_while_serving()
+    assert gc.get_threshold() == SERVING_THRESHOLDS
+    with fewer_collections():
+        assert gc.get_threshold() == UPLOAD_THRESHOLDS
+    assert gc.get_threshold() == SERVING_THRESHOLDS
+
+
+def test_a_server_starting_during_an_upload_gets_its_thresholds_after_it(
+    default_thresholds,
+) -> None:
+    with fewer_collections():
+        collect_rarely_while_serving()
+        assert gc.get_threshold() == UPLOAD_THRESHOLDS  # the upload keeps its own meanwhile
+    assert gc.get_threshold() == SERVING_THRESHOLDS
 
 
 def test_thresholds_are_restored_when_the_work_fails(default_thresholds) -> None:

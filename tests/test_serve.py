@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from bench.appserver import serve
+from perfcore.collector import SERVING_THRESHOLDS
 from perfcore.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float = 90) -> bool:
@@ -48,3 +53,13 @@ def test_a_store_held_elsewhere_does_not_stop_the_server(
 
 def _text(log: Path) -> str:
     return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+
+
+def test_the_served_process_collects_garbage_rarely() -> None:
+    """What `streamlit run dashboard/serve.py` runs once at start, in a process of its own (the
+    thresholds are the whole interpreter's)."""
+    script = "import gc, runpy; runpy.run_path('dashboard/serve.py'); print(gc.get_threshold())"
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == repr(SERVING_THRESHOLDS)
