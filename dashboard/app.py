@@ -181,11 +181,23 @@ def _sidebar_filters(offered: dict[str, list], linked_projects: list[str]) -> di
     }
 
 
+SHARE_BOX = "share_box"  # session state: whether the 复制分享链接 popover is open
+
+
 def _share_box(f: data.Filters) -> None:
-    """The address of this exact view, and one pinned to today's data version."""
+    """The address of this exact view, and one pinned to today's data version.
+
+    Written only while the popover is open (opening it reruns the page): every other rerun of
+    every viewer would send its four elements for nothing, a tenth of the messages a rerun
+    sends."""
+    share = st.popover(
+        "复制分享链接", icon=":material/share:", width="stretch", key=SHARE_BOX, on_change="rerun"
+    )
+    if not share.open:
+        return
     here = (st.context.url or "").split("?")[0]
     pinned = replace(f, as_of=data.data_version())
-    with st.popover("复制分享链接", icon=":material/share:", width="stretch"):
+    with share:
         st.caption("复制下面的链接发给他人，打开后显示同样的页面与筛选。")
         st.code(here + data.link("", f).removeprefix("./"), language=None, wrap_lines=True)
         st.caption(f"固定到当前数据版本 {pinned.as_of}（之后的上传不影响该链接）：")

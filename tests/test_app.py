@@ -193,6 +193,21 @@ def test_query_params_select_the_view(seeded_db):
     assert {m.label: m.value for m in at.metric}["自评得分"] == "97.13"
 
 
+def test_the_share_box_writes_its_links_only_while_it_is_open(seeded_db):
+    at = on_page("views/funds.py", {"year": "2022"})
+    assert not at.code  # closed: no links computed, nothing sent
+    at.session_state["share_box"] = True  # as the popover's own state is when a viewer opens it
+    at.run()
+    assert not at.exception, at.exception
+    with open_store(data.db_path(), seed=False) as store:
+        version = store.data_version()
+    # AppTest has no address: the links are what follows the page's own URL
+    assert [c.value for c in at.code] == ["?year=2022", f"?year=2022&asof={version}"]
+    assert any(f"固定到当前数据版本 {version}" in c.value for c in at.caption)
+    at.session_state["share_box"] = False
+    assert not at.run().code
+
+
 def test_unknown_link_values_give_a_friendly_message(seeded_db):
     at = app({"year": ["2022", "1999"], "dept": "不存在的部门", "asof": "abc"})
     assert not at.exception

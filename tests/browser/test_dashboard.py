@@ -132,10 +132,19 @@ def test_a_copied_link_opens_the_same_view(page: Page, app_url: str, browser: Br
     page.get_by_role("option", name="2022", exact=True).click()
     page.keyboard.press("Escape")
     wait_for_app_run(page)
-    shared = page.url
+    # The link as a leader copies it: from the share box, written when it opens.
+    sidebar.get_by_role("button", name="复制分享链接").click()
+    links = page.get_by_test_id("stCode")
+    expect(links).to_have_count(2)
+    shared, pinned = (links.nth(i).inner_text().strip() for i in range(2))
     query = parse_qs(urlparse(shared).query)
+    assert shared.split("?")[0] == page.url.split("?")[0]
     assert urlparse(shared).path == "/funds"
     assert query == {"dept": ["中共益阳市委组织部"], "year": ["2022"]}
+    assert query == parse_qs(urlparse(page.url).query)
+    pinned_query = parse_qs(urlparse(pinned).query)
+    assert pinned_query.pop("asof")[0].isdigit() and pinned_query == query
+    page.keyboard.press("Escape")
     executed = (
         page.get_by_test_id("stMetric")
         .filter(has_text="全年执行数")
