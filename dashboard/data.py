@@ -105,6 +105,7 @@ def _query(
     # are summaries or bounded pages (kilobytes), kept as objects shared by every session:
     # st.cache_data would unpickle a fresh copy on every hit, a tenth of a rerun's CPU with
     # fifty viewers (py-spy). Callers get a shallow copy (see `_run`).
+    runslots.lend()  # DuckDB works without the interpreter lock: let the next run compute
     return getattr(queries, name)(_open(path=path), f, **dict(options))
 
 
@@ -364,6 +365,7 @@ def csv_export(
 def _options(
     *, path: str, version: int, allowed: tuple[str, ...] | None = None, as_of: int | None = None
 ) -> dict[str, list]:
+    runslots.lend()  # as every uncached query (see `_query`)
     return queries.filter_options(_open(path=path), allowed, as_of)
 
 
@@ -389,6 +391,7 @@ def _project_options(
     allowed: tuple[str, ...] | None,
     as_of: int | None,
 ) -> tuple[list[str], int]:
+    runslots.lend()
     return queries.project_options(
         _open(path=path),
         years=years,
@@ -423,6 +426,7 @@ def is_empty() -> bool:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _stale_rule_sets(*, path: str, version: int) -> dict[str, int]:
+    runslots.lend()
     return _open(path=path).stale_rule_sets()
 
 
@@ -433,6 +437,7 @@ def stale_rule_sets() -> dict[str, int]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _uploads(*, path: str, version: int, allowed: tuple[str, ...] | None) -> pd.DataFrame:
+    runslots.lend()
     return queries.uploads(_open(path=path), allowed)
 
 
@@ -443,6 +448,7 @@ def uploads() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _restorable(*, path: str, version: int, allowed: tuple[str, ...] | None) -> list[EvaluationKey]:
+    runslots.lend()
     frame = queries.restorable_evaluations(_open(path=path), allowed)
     return [
         EvaluationKey(int(y), d, p)

@@ -1,5 +1,6 @@
 """dashboard.runslots: at most SLOTS script runs at once, the rest in turn; a long write gives
-its slot away while it works and takes one back after."""
+its slot away while it works and takes one back after; a run waiting for DuckDB lends its slot
+for good."""
 
 from __future__ import annotations
 
@@ -79,3 +80,85 @@ def test_released_outside_a_run_does_nothing() -> None:
     with runslots.released():
         pass
     assert not runslots._held()
+
+
+def _all_slots_free() -> bool:
+    acquired = [runslots._slots.acquire(blocking=False) for _ in range(runslots.SLOTS)]
+    for taken in acquired:
+        if taken:
+            runslots._slots.release()
+    return all(acquired)
+
+
+def test_a_run_waiting_for_duckdb_lets_the_next_runs_through() -> None:
+    lent, others_done = threading.Event(), threading.Event()
+
+    def cold_run() -> None:
+        with runslots.script_run():
+            runslots.lend()
+            runslots.lend()  # a second uncached query in the same run: nothing more to give
+            lent.set()
+            assert others_done.wait(timeout=10)  # "the query": the others ran meanwhile
+
+    def warm_run() -> None:
+        lent.wait(timeout=10)
+        with runslots.script_run():
+            time.sleep(0.01)
+
+    holders = [threading.Thread(target=cold_run, daemon=True) for _ in range(runslots.SLOTS)]
+    viewers = [threading.Thread(target=warm_run, daemon=True) for _ in range(3)]
+    for thread in (*holders, *viewers):
+        thread.start()
+    for thread in viewers:
+        thread.join(timeout=5)
+    finished_meanwhile = not any(thread.is_alive() for thread in viewers)
+    others_done.set()
+    for thread in holders:
+        thread.join(timeout=10)
+    assert finished_meanwhile
+    assert not any(thread.is_alive() for thread in holders)
+    assert _all_slots_free()  # a lent slot is not given back twice
+
+
+def test_a_run_that_lent_its_slot_inside_a_cached_call_never_waits_for_one() -> None:
+    """The cold run holds the lock a cached function's other callers wait on (`value`) while
+    the next run, holding the slot, waits for that value: taking a slot back inside would hang
+    both."""
+    value, inside = threading.Lock(), threading.Event()
+    slot_taken = threading.Event()
+    seen: list[bool] = []
+
+    def cold_run() -> None:
+        with runslots.script_run():
+            with value:  # st.cache_resource computing the value
+                runslots.lend()
+                inside.set()
+                seen.append(slot_taken.wait(timeout=10))
+                time.sleep(0.05)  # the next run is now waiting for the value
+            time.sleep(0.01)  # the rest of the page, without a slot
+
+    def next_run() -> None:
+        inside.wait(timeout=10)
+        with runslots.script_run():
+            slot_taken.set()
+            with value:
+                pass
+
+    _run_all_targets([cold_run, next_run])
+    assert seen == [True]  # the next run had the slot while the cold one was computing
+    assert _all_slots_free()
+
+
+def _run_all_targets(targets) -> None:
+    threads = [threading.Thread(target=t, daemon=True) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=15)
+    assert not any(thread.is_alive() for thread in threads)
+
+
+def test_lend_outside_a_run_does_nothing() -> None:
+    runslots.lend()
+    assert not runslots._held()
+    assert _all_slots_free()
