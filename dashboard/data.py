@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -90,48 +91,61 @@ def data_version() -> int:
     return store().data_version() if remembered is None else remembered
 
 
-# How the query caches key their arguments: a Filters (a frozen dataclass of tuples of str/int
-# and None) and the options tuples by their repr, which is unique for those types, instead of
-# Streamlit's walk through the objects: 437 → 69 µs for the arguments of each cached call, a
-# dozen calls a rerun.
-_KEY_BY_REPR: Final = {Filters: repr, tuple: repr}
+@dataclass(frozen=True)
+class Ask:
+    """What one cached query is asked: the query, the filters, the store file, the data version
+    this run shows and the query's options.
+
+    The query caches take it as their one hashed argument and key it by `text`: Streamlit
+    hashes each argument of a cached call on its own, about 25 µs an argument in a script run
+    (a five-argument call 130 µs, a one-argument call 40 µs), a dozen calls a rerun. A Filters
+    (a frozen dataclass of tuples of str/int and None) and the options (tuples of str, int,
+    bool and tuples of those) have a repr that is unique for their values."""
+
+    name: str
+    f: Filters
+    path: str
+    version: int
+    options: tuple[tuple[str, Any], ...]
+
+    @cached_property
+    def text(self) -> str:
+        return repr((self.name, self.f, self.path, self.version, self.options))
+
+
+def _ask_text(ask: Ask) -> str:
+    return ask.text
+
+
+# How the other caches key their arguments: a Filters and tuples by their repr (see `Ask`),
+# instead of Streamlit's walk through the objects (437 → 69 µs for a Filters).
+_KEY_BY_REPR: Final = {Ask: _ask_text, Filters: repr, tuple: repr}
 
 
 @st.cache_resource(show_spinner=False, max_entries=512, hash_funcs=_KEY_BY_REPR)
-def _query(
-    *, name: str, f: Filters, path: str, version: int, options: tuple[tuple[str, Any], ...]
-) -> pd.DataFrame:
-    # `version` is only a cache key: a new upload changes it and so misses the cache. Results
-    # are summaries or bounded pages (kilobytes), kept as objects shared by every session:
-    # st.cache_data would unpickle a fresh copy on every hit, a tenth of a rerun's CPU with
-    # fifty viewers (py-spy). Callers get a shallow copy (see `_run`).
+def _query(*, ask: Ask) -> pd.DataFrame:
+    # `ask.version` is only a cache key: a new upload changes it and so misses the cache.
+    # Results are summaries or bounded pages (kilobytes), kept as objects shared by every
+    # session: st.cache_data would unpickle a fresh copy on every hit, a tenth of a rerun's CPU
+    # with fifty viewers (py-spy). Callers get a shallow copy (see `_run`).
     runslots.lend()  # DuckDB works without the interpreter lock: let the next run compute
-    return getattr(queries, name)(_open(path=path), f, **dict(options))
+    return getattr(queries, ask.name)(_open(path=ask.path), ask.f, **dict(ask.options))
 
 
 @st.cache_resource(show_spinner=False, max_entries=512, hash_funcs=_KEY_BY_REPR)
-def _query_rows(
-    *, name: str, f: Filters, path: str, version: int, options: tuple[tuple[str, Any], ...]
-) -> tuple[pd.Series, ...]:
+def _query_rows(*, ask: Ask) -> tuple[pd.Series, ...]:
     # object dtype: a row of counts and sums stays ints and Decimals, not all floats (10,000.0)
-    frame = _query(name=name, f=f, path=path, version=version, options=options)
+    frame = _query(ask=ask)
     return tuple(row for _, row in frame.astype(object).iterrows())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=_KEY_BY_REPR)
 def _query_table(
-    *,
-    name: str,
-    f: Filters,
-    path: str,
-    version: int,
-    options: tuple[tuple[str, Any], ...],
-    shape: str,
-    _shape: Callable[[pd.DataFrame], pd.DataFrame],
+    *, ask: Ask, shape: str, _shape: Callable[[pd.DataFrame], pd.DataFrame]
 ) -> pa.Table:
     # `shape` names `_shape` in the key (Streamlit does not hash functions). An Arrow table is
     # immutable, so one object serves every session.
-    frame = _query(name=name, f=f, path=path, version=version, options=options)
+    frame = _query(ask=ask)
     return pa.Table.from_pandas(_shape(frame.copy(deep=False)), preserve_index=False)
 
 
@@ -143,8 +157,8 @@ def _store_key() -> dict[str, Any]:
     return {"path": str(store().path), "version": data_version()}
 
 
-def _cache_key(name: str, f: Filters, options: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "f": f, **_store_key(), "options": tuple(sorted(options.items()))}
+def _cache_key(name: str, f: Filters, options: dict[str, Any]) -> Ask:
+    return Ask(name, f, **_store_key(), options=tuple(sorted(options.items())))
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,18 +168,17 @@ class View:
     frame's content cost 0.3–0.7 ms a chart on every rerun; the key already says what the
     frame holds."""
 
-    ask: dict[str, Any]
+    ask: Ask
 
     @property
-    def key(self) -> tuple[str, str, str, int, str]:
-        """The cache key as plain values (filters and options by their repr, as `_query`)."""
-        ask = self.ask
-        return (ask["name"], repr(ask["f"]), ask["path"], ask["version"], repr(ask["options"]))
+    def key(self) -> str:
+        """The cache key as one string (see `Ask`)."""
+        return self.ask.text
 
     def frame(self) -> pd.DataFrame:
         """The result itself. The shallow copy is the page's own: under pandas' copy-on-write
         nothing a page does to it can change the frame other sessions share."""
-        return _query(**self.ask).copy(deep=False)
+        return _query(ask=self.ask).copy(deep=False)
 
 
 def view(name: str, f: Filters, **options: Any) -> View:
@@ -194,14 +207,14 @@ def table(
     `__main__`."""
     code = shape.__code__
     where = f"{code.co_filename}:{code.co_firstlineno}:{shape.__qualname__}"
-    return _query_table(**view(name, f, **options).ask, shape=where, _shape=shape)
+    return _query_table(ask=view(name, f, **options).ask, shape=where, _shape=shape)
 
 
 def _rows(name: str, f: Filters, **options: Any) -> list[pd.Series]:
     """The rows of query `name`, each a Series of its own (see `_run`)."""
-    key = _cache_key(name, f, options)
-    _remember(_query_rows, key)
-    return [row.copy(deep=False) for row in _query_rows(**key)]
+    ask = _cache_key(name, f, options)
+    _remember(_query_rows, ask)
+    return [row.copy(deep=False) for row in _query_rows(ask=ask)]
 
 
 # --- warming the pages after a write ---------------------------------------------------------
@@ -215,13 +228,13 @@ _recent: OrderedDict[tuple[Any, ...], None] = OrderedDict()
 _recent_lock = threading.Lock()
 
 
-def _remember(cached: Callable[..., Any], key: dict[str, Any], *, save: bool = True) -> None:
-    """Note that `cached` was asked for `key` (a `_cache_key`), whatever its data version; a
-    view not noted before is saved beside the store too (see `dashboard.saved_views`)."""
-    if key["f"].as_of is not None:  # a pinned link shows a fixed version: uploads change nothing
+def _remember(cached: Callable[..., Any], ask: Ask, *, save: bool = True) -> None:
+    """Note that `cached` was asked `ask`, whatever its data version; a view not noted before
+    is saved beside the store too (see `dashboard.saved_views`)."""
+    if ask.f.as_of is not None:  # a pinned link shows a fixed version: uploads change nothing
         return
-    path = key["path"]
-    view = (path, cached, key["name"], key["f"], key["options"])
+    path = ask.path
+    view = (path, cached, ask.name, ask.f, ask.options)
     with _recent_lock:
         new = view not in _recent
         _recent[view] = None
@@ -261,7 +274,7 @@ def rewarm(progress: Callable[[float, str], None] | None = None) -> int:
             if progress is not None:
                 progress((done - 1) / len(views), f"正在更新看板：{done}/{len(views)} 个视图…")
             try:
-                cached(name=name, f=f, **store_key, options=options)
+                cached(ask=Ask(name, f, **store_key, options=options))
             except Exception:  # the page that shows it will say what is wrong; the write stands
                 _log.exception("warming %s after a write failed", name)
     if progress is not None:
@@ -290,10 +303,10 @@ def _ask_again(path: str, opened: Store, views: list[saved_views.SavedView]) -> 
     version = opened.data_version()
     for kind, name, f, options in reversed(views):  # oldest first: the latest ends most recent
         cached = _CACHED[kind]
-        key = {"name": name, "f": f, "path": path, "version": version, "options": options}
-        _remember(cached, key, save=False)
+        ask = Ask(name, f, path, version, options)
+        _remember(cached, ask, save=False)
         try:
-            cached(**key)
+            cached(ask=ask)
         except Exception:  # a view of an older store (other columns, a reseeded file)
             _log.warning("warming the saved view %s failed", name, exc_info=True)
     _log.info("warmed %d saved views of %s", len(views), path)

@@ -403,13 +403,16 @@ def test_after_an_upload_the_pages_viewed_lately_are_ready_for_the_next_viewer(
 
 
 def test_the_query_cache_never_hands_one_scope_another_scopes_rows(seeded_db):
-    """Filters are keyed by their repr (data._KEY_BY_REPR): a viewer limited to no department
+    """Filters are keyed by their repr (data.Ask.text): a viewer limited to no department
     and one who sees all, or two departments' views, must get their own entries."""
     st.cache_resource.clear()
-    key = {"name": "evaluation_summary", "path": str(seeded_db), "version": 1, "options": ()}
-    everyone = data._query(f=Filters(), **key)
-    nobody = data._query(f=Filters(allowed_departments=()), **key)
-    other = data._query(f=Filters(departments=("中共益阳市委组织部 ",)), **key)  # not the same name
+
+    def summary(f: Filters):
+        return data._query(ask=data.Ask("evaluation_summary", f, str(seeded_db), 1, ()))
+
+    everyone = summary(Filters())
+    nobody = summary(Filters(allowed_departments=()))
+    other = summary(Filters(departments=("中共益阳市委组织部 ",)))  # not the same name
     assert int(everyone["n_evaluations"].iloc[0]) == 1
     assert int(nobody["n_evaluations"].iloc[0]) == 0
     assert int(other["n_evaluations"].iloc[0]) == 0
