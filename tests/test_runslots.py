@@ -6,19 +6,47 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
 from dashboard import runslots
 
 
-def _run_all(work, n: int) -> None:
-    threads = [threading.Thread(target=work) for _ in range(n)]
+def _run_all(targets: list[Callable[[], None]]) -> None:
+    threads = [threading.Thread(target=target, daemon=True) for target in targets]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads)
+
+
+def _others_run_while(holding: Callable[[threading.Event, threading.Event], None], n: int) -> bool:
+    """SLOTS runs `holding(started, others_done)` that hold on until told, and `n` short runs
+    started once a holder has started: True when the short ones all finished meanwhile."""
+    started, others_done = threading.Event(), threading.Event()
+
+    def short_run() -> None:
+        started.wait(timeout=10)
+        with runslots.script_run():
+            time.sleep(0.01)
+
+    viewers = [threading.Thread(target=short_run, daemon=True) for _ in range(n)]
+    holders = [
+        threading.Thread(target=holding, args=(started, others_done), daemon=True)
+        for _ in range(runslots.SLOTS)
+    ]
+    for thread in (*viewers, *holders):
+        thread.start()
+    for thread in viewers:
+        thread.join(timeout=5)
+    finished_meanwhile = not any(thread.is_alive() for thread in viewers)
+    others_done.set()
+    for thread in holders:
+        thread.join(timeout=10)
+    assert not any(thread.is_alive() for thread in holders)
+    return finished_meanwhile
 
 
 def test_no_more_than_slots_runs_at_once() -> None:
@@ -35,7 +63,7 @@ def test_no_more_than_slots_runs_at_once() -> None:
             with lock:
                 running -= 1
 
-    _run_all(run, 4 * runslots.SLOTS)
+    _run_all([run] * (4 * runslots.SLOTS))
     assert most == runslots.SLOTS
 
 
@@ -50,30 +78,13 @@ def test_a_slot_is_given_back_when_the_run_raises() -> None:
 
 
 def test_a_long_write_lets_other_runs_through() -> None:
-    writing, others_done = threading.Event(), threading.Event()
-
-    def writer() -> None:
+    def writer(writing: threading.Event, others_done: threading.Event) -> None:
         with runslots.script_run(), runslots.released():
             writing.set()
             assert others_done.wait(timeout=10)  # the viewers ran while this one wrote
 
-    def viewer() -> None:
-        writing.wait(timeout=10)
-        with runslots.script_run():
-            time.sleep(0.01)
-
-    viewers = [threading.Thread(target=viewer, daemon=True) for _ in range(2 * runslots.SLOTS)]
-    holders = [threading.Thread(target=writer, daemon=True) for _ in range(runslots.SLOTS)]
-    for thread in (*viewers, *holders):
-        thread.start()
-    for thread in viewers:
-        thread.join(timeout=5)
-    finished_while_writing = not any(thread.is_alive() for thread in viewers)
-    others_done.set()
-    for thread in holders:
-        thread.join(timeout=10)
-    assert finished_while_writing  # with every slot's holder writing, the viewers still ran
-    assert not any(thread.is_alive() for thread in holders)
+    # with every slot's holder writing, the viewers still ran
+    assert _others_run_while(writer, 2 * runslots.SLOTS)
 
 
 def test_released_outside_a_run_does_nothing() -> None:
@@ -91,32 +102,14 @@ def _all_slots_free() -> bool:
 
 
 def test_a_run_waiting_for_duckdb_lets_the_next_runs_through() -> None:
-    lent, others_done = threading.Event(), threading.Event()
-
-    def cold_run() -> None:
+    def cold_run(lent: threading.Event, others_done: threading.Event) -> None:
         with runslots.script_run():
             runslots.lend()
             runslots.lend()  # a second uncached query in the same run: nothing more to give
             lent.set()
             assert others_done.wait(timeout=10)  # "the query": the others ran meanwhile
 
-    def warm_run() -> None:
-        lent.wait(timeout=10)
-        with runslots.script_run():
-            time.sleep(0.01)
-
-    holders = [threading.Thread(target=cold_run, daemon=True) for _ in range(runslots.SLOTS)]
-    viewers = [threading.Thread(target=warm_run, daemon=True) for _ in range(3)]
-    for thread in (*holders, *viewers):
-        thread.start()
-    for thread in viewers:
-        thread.join(timeout=5)
-    finished_meanwhile = not any(thread.is_alive() for thread in viewers)
-    others_done.set()
-    for thread in holders:
-        thread.join(timeout=10)
-    assert finished_meanwhile
-    assert not any(thread.is_alive() for thread in holders)
+    assert _others_run_while(cold_run, 3)
     assert _all_slots_free()  # a lent slot is not given back twice
 
 
@@ -144,18 +137,9 @@ def test_a_run_that_lent_its_slot_inside_a_cached_call_never_waits_for_one() -> 
             with value:
                 pass
 
-    _run_all_targets([cold_run, next_run])
+    _run_all([cold_run, next_run])
     assert seen == [True]  # the next run had the slot while the cold one was computing
     assert _all_slots_free()
-
-
-def _run_all_targets(targets) -> None:
-    threads = [threading.Thread(target=t, daemon=True) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=15)
-    assert not any(thread.is_alive() for thread in threads)
 
 
 def test_lend_outside_a_run_does_nothing() -> None:
