@@ -39,8 +39,9 @@ def _others_run_while(holding: Callable[[threading.Event, threading.Event], None
     ]
     for thread in (*viewers, *holders):
         thread.start()
+    deadline = time.monotonic() + 5  # one wait for all, well before the holders give up (10 s)
     for thread in viewers:
-        thread.join(timeout=5)
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
     finished_meanwhile = not any(thread.is_alive() for thread in viewers)
     others_done.set()
     for thread in holders:
