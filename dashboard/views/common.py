@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from typing import Final, Literal
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data, login
@@ -266,20 +265,7 @@ def _content_key(value: pd.DataFrame | pd.Series) -> tuple:
     )
 
 
-class _BuiltFigure(go.Figure):
-    """A finished figure that hands out one prepared dict. st.plotly_chart asks a figure for
-    `to_dict()` on every rerun, and plotly deep-copies the whole figure for it (1.2 ms a
-    chart); cached figures never change, and Streamlit only reads the dict to serialise it."""
-
-    def __init__(self, figure: go.Figure) -> None:
-        super().__init__(figure)
-        self._prepared = super().to_dict()
-
-    def to_dict(self) -> dict:
-        return self._prepared
-
-
-def _view_key(view: data.View) -> tuple:
+def _view_key(view: data.View) -> str:
     return view.key
 
 
@@ -290,10 +276,10 @@ def _view_key(view: data.View) -> tuple:
 )
 def _figure(*, name: str, _builder: Callable[..., object], args: tuple, kwargs: tuple) -> object:
     # `name` stands for the builder in the cache key (Streamlit does not hash functions). A
-    # data.View is keyed by its query and read only here, when the figure is built.
+    # data.View is keyed by its query and read only here, when the figure is built. Drawn only
+    # when `_chart_element` misses, so st.plotly_chart's copy of it is made once per element.
     frames = (arg.frame() if isinstance(arg, data.View) else arg for arg in args)
-    figure = _builder(*frames, **dict(kwargs))
-    return _BuiltFigure(figure) if isinstance(figure, go.Figure) else figure
+    return _builder(*frames, **dict(kwargs))
 
 
 @st.cache_resource(
