@@ -38,6 +38,7 @@ from perfcore.model import (
     UploadFile,
 )
 from perfcore.progress import Progress, quiet
+from perfcore.quickrows import quick_indicator_reader
 from perfcore.rows import (
     Columns,
     Details,
@@ -63,10 +64,14 @@ def read_paths(paths: Sequence[str | Path]) -> ReadResult:
     return read_uploads([UploadFile(Path(p).name, Path(p).read_bytes()) for p in paths])
 
 
-def read_uploads(files: Sequence[UploadFile], progress: Progress | None = None) -> ReadResult:
+def read_uploads(
+    files: Sequence[UploadFile], progress: Progress | None = None, *, quick: bool = True
+) -> ReadResult:
     """Read every file of one upload and join its tables into evaluations.
 
     `progress` hears how far reading has got: by bytes across the files, by rows within one.
+    `quick=False` reads every row the full way (`perfcore.quickrows` says what the fast path
+    takes): the reference the fast path is tested against.
     """
     collected = _Collected()
     ticker = _Ticker(sum(len(f.data) for f in files), progress or quiet)
@@ -79,7 +84,7 @@ def read_uploads(files: Sequence[UploadFile], progress: Progress | None = None) 
                 continue
             workbook |= item.in_workbook
             try:
-                tables_read += _read_grid(item, collected, ticker)
+                tables_read += _read_grid(item, collected, ticker, quick)
             except Unreadable as broken:
                 collected.findings.append(broken.finding)
                 tables_read += 1
@@ -175,7 +180,7 @@ class _Collected:
         return ReadResult(tuple(evaluations), tuple(self.findings))
 
 
-def _read_grid(grid: Grid, collected: _Collected, ticker: _Ticker) -> int:
+def _read_grid(grid: Grid, collected: _Collected, ticker: _Ticker, quick: bool) -> int:
     """Read one sheet or CSV file; returns 1 when it was an upload table, else 0."""
     head = list(islice(grid.rows(), HEADER_SCAN_ROWS))
     header_at = _find_header(head)
@@ -219,7 +224,7 @@ def _read_grid(grid: Grid, collected: _Collected, ticker: _Ticker) -> int:
     columns = Columns(
         grid.file, index, {f: headers[i] for f, i in index.items()}, _title_unit(head[:header_at])
     )
-    _read_rows(detection.kind, columns, chain([first], data), collected, ticker)
+    _read_rows(detection.kind, columns, chain([first], data), collected, ticker, quick)
     if any(h.traditional for h in headers if h.field):
         _note_traditional(grid.file, collected)
     return 1
@@ -246,15 +251,23 @@ def _read_rows(
     data: Iterable[tuple[int, tuple[str, ...]]],
     collected: _Collected,
     ticker: _Ticker,
+    quick: bool,
 ) -> None:
     row_findings = 0
     converted: set[str] = set()  # units amounts were converted from
     traditional = False
     levels: dict[EvaluationKey, tuple[str, str]] = {}
     seen: dict[tuple[EvaluationKey, object], Location] = {}
+    fast = quick_indicator_reader(columns) if quick and kind is TableKind.INDICATORS else None
     for number, cells in data:
         if number % READ_TICK_ROWS == 0:
             ticker.row(number)
+        if (
+            fast is not None
+            and (read := fast(number, cells, levels)) is not None
+            and _add_quick_line(*read, collected, levels, seen)
+        ):
+            continue
         row = Row(columns, number, cells)
         if is_placeholder(row, kind):
             collected.findings.append(_placeholder(row))
@@ -279,6 +292,27 @@ def _read_rows(
         collected.findings.append(_funds_in_yuan(columns.file, converted))
     if traditional:
         _note_traditional(columns.file, collected)
+
+
+def _add_quick_line(
+    key: EvaluationKey,
+    line: IndicatorLine,
+    collected: _Collected,
+    levels: dict[EvaluationKey, tuple[str, str]],
+    seen: dict[tuple[EvaluationKey, object], Location],
+) -> bool:
+    """Record a line the fast path read, as `_read_rows` records one read the full way;
+    False (nothing recorded) for a duplicate, which the full way reports."""
+    identity = (line.level1, line.level2, line.name)
+    if (key, identity) in seen:
+        return False
+    at = line.location
+    draft = collected.draft(key, at)
+    draft.has_indicator_rows = True
+    levels[key] = (line.level1, line.level2)
+    seen[(key, identity)] = at
+    draft.indicators.append(line)
+    return True
 
 
 def _read_line(
