@@ -38,7 +38,7 @@ from perfcore.model import (
     UploadFile,
 )
 from perfcore.progress import Progress, quiet
-from perfcore.quickrows import quick_indicator_reader
+from perfcore.quickrows import quick_reader
 from perfcore.rows import (
     Columns,
     Details,
@@ -210,7 +210,7 @@ def _read_grid(grid: Grid, collected: _Collected, ticker: _Ticker, quick: bool) 
     data = (
         (number, cells)
         for number, cells in enumerate(islice(grid.rows(), header_row, None), header_row + 1)
-        if any(cell.strip() for cell in cells)
+        if "".join(cells).strip()  # a row with any written cell; one call, not one per cell
     )
     first = next(data, None)
     if first is None:
@@ -258,7 +258,7 @@ def _read_rows(
     traditional = False
     levels: dict[EvaluationKey, tuple[str, str]] = {}
     seen: dict[tuple[EvaluationKey, object], Location] = {}
-    fast = quick_indicator_reader(columns) if quick and kind is TableKind.INDICATORS else None
+    fast = quick_reader(kind, columns) if quick else None
     for number, cells in data:
         if number % READ_TICK_ROWS == 0:
             ticker.row(number)
@@ -296,22 +296,28 @@ def _read_rows(
 
 def _add_quick_line(
     key: EvaluationKey,
-    line: IndicatorLine,
+    line: IndicatorLine | FundsLine | Expenditure,
     collected: _Collected,
     levels: dict[EvaluationKey, tuple[str, str]],
     seen: dict[tuple[EvaluationKey, object], Location],
 ) -> bool:
     """Record a line the fast path read, as `_read_rows` records one read the full way;
     False (nothing recorded) for a duplicate, which the full way reports."""
-    identity = (line.level1, line.level2, line.name)
+    at = line.location
+    if isinstance(line, Expenditure):
+        collected.draft(key, at).expenditures.append(line)
+        return True
+    identity = line.source if isinstance(line, FundsLine) else (line.level1, line.level2, line.name)
     if (key, identity) in seen:
         return False
-    at = line.location
-    draft = collected.draft(key, at)
-    draft.has_indicator_rows = True
-    levels[key] = (line.level1, line.level2)
     seen[(key, identity)] = at
-    draft.indicators.append(line)
+    draft = collected.draft(key, at)
+    if isinstance(line, FundsLine):
+        draft.funds.append(line)
+    else:
+        draft.has_indicator_rows = True
+        levels[key] = (line.level1, line.level2)
+        draft.indicators.append(line)
     return True
 
 

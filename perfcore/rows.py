@@ -159,14 +159,14 @@ _YEAR = re.compile(r"(\d{4})(?:年度?)?")
 
 def read_key(row: Row) -> EvaluationKey | None:
     """年度, 部门, 项目名称 of a row; each empty one is a KEY_MISSING error."""
-    key = _key_of(row.text("year"), row.text("department"), row.text("project"))
+    key = key_of(row.text("year"), row.text("department"), row.text("project"))
     if key is None:
         _key_problems(row)
     return key
 
 
 @lru_cache(maxsize=8192)
-def _key_of(year: str, department: str, project: str) -> EvaluationKey | None:
+def key_of(year: str, department: str, project: str) -> EvaluationKey | None:
     """The key of three well-formed cells, else None. Every row of an evaluation repeats them."""
     if is_not_given(year) or is_not_given(department) or is_not_given(project):
         return None
@@ -181,7 +181,7 @@ def _year_text(text: str) -> str:
 
 
 def _key_problems(row: Row) -> None:
-    """The findings for a row whose key `_key_of` refused: missing cells, else the year."""
+    """The findings for a row whose key `key_of` refused: missing cells, else the year."""
     missing = [name for name in ("year", "department", "project") if not row.given(name)]
     for name in missing:
         row.error(
@@ -214,8 +214,8 @@ def read_details(row: Row) -> Details:
     )
 
 
-# Funds source labels as printed, in the comparable form of `_source_key`.
-_SOURCES: dict[str, FundsSource] = {
+# Funds source labels as printed, in the comparable form of `source_key`.
+FUNDS_SOURCES: dict[str, FundsSource] = {
     "年度资金总额": FundsSource.TOTAL,
     "年度财政资金总额": FundsSource.TOTAL,
     "资金总额": FundsSource.TOTAL,
@@ -235,16 +235,16 @@ _SOURCE_DECORATION = re.compile(r"^其中[:,]?|[:]$|\((万?元)\)$")
 
 
 @lru_cache(maxsize=256)
-def _source_key(text: str) -> tuple[str, bool]:
+def source_key(text: str) -> tuple[str, bool]:
     compact = normalise_text(text).replace(" ", "").lower()
     simplified = to_simplified(compact)
     return _SOURCE_DECORATION.sub("", simplified), simplified != compact
 
 
 def read_funds_line(row: Row) -> FundsLine | None:
-    key, traditional = _source_key(row.text("source"))
+    key, traditional = source_key(row.text("source"))
     row.traditional |= traditional
-    source = _SOURCES.get(key)
+    source = FUNDS_SOURCES.get(key)
     if source is None:
         printed = normalise_text(row.text("source"))
         row.error(

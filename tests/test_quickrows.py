@@ -6,14 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import random
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from bench.generate import generate
-from perfcore.headers import read_header
+from perfcore.headers import TableKind, read_header
 from perfcore.model import UploadFile
-from perfcore.quickrows import quick_indicator_reader
+from perfcore.quickrows import quick_reader
 from perfcore.reader import read_uploads
 from perfcore.rows import Columns
 from perfcore.store import SEED_DIR
@@ -131,7 +132,7 @@ def _columns(header: list[str]) -> Columns:
 
 
 def test_the_fast_path_takes_a_well_formed_row_and_leaves_the_rest() -> None:
-    read = quick_indicator_reader(_columns(HEADER))
+    read = quick_reader(TableKind.INDICATORS, _columns(HEADER))
     assert read is not None
     key, line = read(2, WELL_FORMED, {})
     assert (key.year, line.name, line.weight, line.location.row) == (2023, "培训场次", 5, 2)
@@ -149,11 +150,12 @@ def test_the_fast_path_takes_a_well_formed_row_and_leaves_the_rest() -> None:
     for field in ("target", "actual", "weight", "score_reported"):
         placeholder[COLUMN[field]] = "/"
     assert read(2, tuple(placeholder), {}) is None
-    assert read(2, WELL_FORMED[:-1], {}) is None
+    _, short = read(2, WELL_FORMED[:10], {})  # cut short: the cells past its end read blank
+    assert (short.deviation_reason, short.method) == ("", None)
 
 
 def test_merged_level_cells_are_filled_down_from_the_row_above() -> None:
-    read = quick_indicator_reader(_columns(HEADER))
+    read = quick_reader(TableKind.INDICATORS, _columns(HEADER))
     assert read is not None
     cells = list(WELL_FORMED)
     cells[COLUMN["level1"]] = cells[COLUMN["level2"]] = ""
@@ -165,4 +167,71 @@ def test_merged_level_cells_are_filled_down_from_the_row_above() -> None:
 
 def test_split_target_columns_are_left_to_the_full_way() -> None:
     split = [*HEADER[:6], "指标性质", "年度指标值", "度量单位", *HEADER[7:]]
-    assert quick_indicator_reader(_columns(split)) is None
+    assert quick_reader(TableKind.INDICATORS, _columns(split)) is None
+
+
+FUNDS_HEADER = ["年度", "部门", "项目名称", "资金来源", "年初预算数", "全年预算数", "全年执行数",
+                "分值", "执行率", "得分"]  # fmt: skip
+SPENDING_HEADER = ["年度", "部门", "项目名称", "明细项目", "全年执行数", "全年预算数"]
+MONEY = ["", "/", "12.5", "1,234.56", "3000元", "2.5万元", "12.5千元", "abc", "5个"]
+AWKWARD_FUNDS = {
+    "资金来源": ["年度资金总额", "当年财政拨款", "其中：上年结转", "年度資金總額", "自筹", "", "/"],
+    "年初预算数": MONEY,
+    "全年预算数": MONEY,
+    "全年执行数": MONEY,
+    "分值": ["", "10", "十", "10分"],
+    "执行率": ["", "86%", "0.862", "86", "86元", "百分之八十"],
+    "得分": ["", "9.5", "x"],
+    "明细项目": ["", "/", "会议费", " 差旅 费 "],
+}
+
+
+def _awkward_money_table(header: list[str], seed: int, rows: int, unit_line: str = "") -> bytes:
+    """Funds or spending rows, well formed but for an awkward cell now and then."""
+    pick = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if unit_line:
+        writer.writerow([unit_line])
+    writer.writerow(header)
+    sources = AWKWARD_FUNDS["资金来源"][:3]
+    for number in range(rows):
+        cells = dict.fromkeys(header, "")
+        cells.update({"年度": "2023", "部门": "合成-测试局", "项目名称": f"合成数据-{number // 3}"})
+        cells.update({"资金来源": sources[number % 3], "明细项目": f"项目{number % 3}"})
+        cells.update({"年初预算数": "100", "全年预算数": "120.5", "全年执行数": "110"})
+        cells.update({"分值": "10", "执行率": "91.29%", "得分": "9.13"})
+        if pick.random() < 0.5:
+            field = pick.choice([h for h in header if h in AWKWARD_FUNDS])
+            cells[field] = pick.choice(AWKWARD_FUNDS[field])
+        if pick.random() < 0.03:
+            cells["年度"] = ""
+        writer.writerow([cells[h] for h in header])
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("unit_line", ["", "单位：元"])
+def test_awkward_funds_and_spending_read_alike(seed: int, unit_line: str) -> None:
+    funds = _awkward_money_table(FUNDS_HEADER, seed, 300, unit_line)
+    spending = _awkward_money_table(SPENDING_HEADER, seed, 300, unit_line)
+    _both_ways([UploadFile("资金.csv", funds), UploadFile("支出明细.csv", spending)])
+
+
+def test_plain_funds_and_spending_rows_take_the_fast_path() -> None:
+    funds = quick_reader(TableKind.FUNDS, _columns(FUNDS_HEADER))
+    spending = quick_reader(TableKind.EXPENDITURES, _columns(SPENDING_HEADER))
+    assert funds is not None and spending is not None
+    key = ("2023", "合成-测试局", "合成数据-1")
+    _, line = funds(3, (*key, "当年财政拨款", "100", "120.5", "110", "", "91.29%", ""), {})
+    assert (line.executed, line.execution_rate_reported, line.location.row) == (
+        110,
+        Decimal("0.9129"),
+        3,
+    )
+    _, item = spending(4, (*key, "会议费", "12.5", ""), {})
+    assert (item.item, item.executed, item.annual_budget) == ("会议费", Decimal("12.5"), None)
+    assert funds(3, (*key, "年度資金總額", "100", "120", "110", "10", "", ""), {}) is None
+    assert funds(3, (*key, "当年财政拨款", "100", "120", "3000元", "", "", ""), {}) is None
+    assert spending(4, (*key, "会议费", "", "12"), {}) is None  # CELL_MISSING
+    assert quick_reader(TableKind.EVALUATIONS, _columns(FUNDS_HEADER)) is None
