@@ -138,13 +138,20 @@ class _Draft:
 class _Collected:
     drafts: dict[EvaluationKey, _Draft] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # The rows of one evaluation follow each other, and `rows.key_of` hands out one key object
+    # for the same cells: the last row's draft is found without hashing its key again.
+    _last: tuple[EvaluationKey | None, str | None, _Draft | None] = (None, None, None)
 
     def draft(self, key: EvaluationKey, at: Location) -> _Draft:
+        last_key, last_file, last_draft = self._last
+        if key is last_key and at.file == last_file and last_draft is not None:
+            return last_draft
         draft = self.drafts.get(key)
         if draft is None:
             draft = self.drafts[key] = _Draft(first_seen=at)
         if at.file:
             draft.files.add(at.file)
+        self._last = (key, at.file, draft)
         return draft
 
     def has_error_in(self, file: str) -> bool:
