@@ -8,7 +8,7 @@ missing value) the reported score is carried over and a finding says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -813,6 +813,23 @@ def _children_of(lines: Sequence[IndicatorLine], i: int) -> list[IndicatorLine]:
 
 def score_evaluation(evaluation: Evaluation, rules: RuleSet) -> EvaluationResult:
     """Funds score, every indicator, total and grade, with every finding (checks included)."""
+    return score_evaluation_with(
+        evaluation, rules, lambda _index, line: score_indicator(line, rules)
+    )
+
+
+# Scores the indicator line at an index of the evaluation's indicators, as score_indicator does.
+LineScorer = Callable[[int, IndicatorLine], tuple[IndicatorScore, list[Finding]]]
+
+
+def score_evaluation_with(
+    evaluation: Evaluation, rules: RuleSet, score_line: LineScorer
+) -> EvaluationResult:
+    """`score_evaluation`, with every line that is not a parent row scored by `score_line`.
+
+    perfcore.rescoring passes a scorer that notes what each line read of the rules, or one that
+    reuses the lines another rule set scored alike; everything else is computed here as ever.
+    """
     from perfcore.checks import check_evaluation  # checks reads results; avoid an import cycle
 
     funds, findings = score_funds(evaluation.funds, rules)
@@ -834,7 +851,7 @@ def score_evaluation(evaluation: Evaluation, rules: RuleSet) -> EvaluationResult
                 )
             )
             continue
-        score, line_findings = score_indicator(line, rules)
+        score, line_findings = score_line(index, line)
         scores.append(score)
         findings.extend(line_findings)
 

@@ -34,6 +34,7 @@ from perfcore.engine import Assessment, assess, rescore
 from perfcore.files import decode, encode
 from perfcore.model import EvaluationKey, EvaluationResult, UploadFile
 from perfcore.progress import Progress, counted, quiet, within
+from perfcore.rescoring import ScoredLines, rescore_reusing
 from perfcore.rules import available_rule_sets, load_rule_set
 from perfcore.schema import migrate
 from perfcore.scoring import ENGINE_VERSION
@@ -121,9 +122,10 @@ def prepare_upload(
         shipped = [info.name for info in available_rule_sets()]
         others = within(report, ASSESSED_AT, PREPARED_AT)
         others(0.0, "正在按其他评分规则复核…")
+        scored = list(zip(assessment.results, assessment.scored_lines, strict=True))
         runs = tuple(
-            _all_runs(result, shipped)
-            for result in counted(assessment.results, others, "正在按其他评分规则复核")
+            _all_runs(result, lines, shipped)
+            for result, lines in counted(scored, others, "正在按其他评分规则复核")
         )
     return PreparedUpload(tuple(files), upload_sha256(files), assessment, runs)
 
@@ -488,9 +490,13 @@ def _earlier_versions(
     return tuple(found)
 
 
-def _all_runs(own: EvaluationResult, shipped: Sequence[str]) -> tuple[EvaluationResult, ...]:
-    """The evaluation's own scoring first, then one run per other shipped rule set."""
-    return (own, *(rescore(own.evaluation, name) for name in shipped if name != own.rule_set))
+def _all_runs(
+    own: EvaluationResult, lines: ScoredLines, shipped: Sequence[str]
+) -> tuple[EvaluationResult, ...]:
+    """The evaluation's own scoring first, then one run per other shipped rule set, each
+    reusing the own run's lines its rules cannot change (`perfcore.rescoring`)."""
+    others = (load_rule_set(name) for name in shipped if name != own.rule_set)
+    return (own, *(rescore_reusing(lines, rules) for rules in others))
 
 
 def _places(result: EvaluationResult) -> Iterator[Place]:
