@@ -3,13 +3,15 @@
 One place knows how an Evaluation and its scores map onto the store's columns, in both
 directions, so that rescoring a stored evaluation sees exactly what the upload said.
 
-Exact decimals travel to DuckDB as text and are cast by the INSERT: DuckDB infers a DECIMAL
-column's scale from a sample of Python Decimal objects and would round the rest; text keeps
-every digit the upload had.
+Exact decimals travel to DuckDB as Arrow decimals of the store column's own precision and
+scale (never inferred: DuckDB infers a scale from a sample of Python Decimal objects and would
+round the rest). A part of a column with a value that does not fit them exactly — an
+execution rate of many digits — goes as text instead, which the INSERT casts as before.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -53,10 +55,6 @@ TABLE_NAMES_ZH = {
     "indicator_scores": "指标得分",
     "findings": "复核问题",
 }
-
-
-def dec(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def plain(value: Decimal | None) -> Decimal | None:
@@ -104,8 +102,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "message_en", *_WHERE, "line_id",
     ),
 }  # fmt: skip
-# Arrow types for the store's column types. Exact decimals travel as text (see above); enum
-# members are str, so they go as their values.
+# Arrow types for the store's column types. Decimals take the column's precision and scale
+# (see above); enum members are str, so they go as their values.
 _ARROW_TYPES = {
     "BIGINT": pa.int64(),
     "INTEGER": pa.int32(),
@@ -116,11 +114,26 @@ _ARROW_TYPES = {
 }
 
 
+_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+
+
 def arrow_type(data_type: str) -> pa.DataType:
     """The Arrow type a Batch column takes for a store column of DuckDB type `data_type`."""
-    if data_type.startswith("DECIMAL"):
-        return pa.string()
+    if decimal := _DECIMAL.fullmatch(data_type):
+        return pa.decimal128(int(decimal[1]), int(decimal[2]))
     return _ARROW_TYPES[data_type]
+
+
+def _column(values: Sequence[Any], arrow: pa.DataType) -> pa.Array:
+    """One column of a part as Arrow: decimals exactly, or as text where one value does not
+    fit the column's scale (pyarrow refuses to round; the INSERT's cast rounds as it always
+    did)."""
+    try:
+        return pa.array(values, type=arrow)
+    except pa.ArrowInvalid:
+        if not pa.types.is_decimal(arrow):
+            raise
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
 
 
 def _where(location: Location | None) -> tuple:
@@ -135,7 +148,7 @@ def _parsed(value: ParsedValue) -> tuple:
         value.raw,
         value.kind,
         value.operator,
-        None if number is None else str(number),
+        number,
         value.unit,
         value.text,
         value.year,
@@ -171,7 +184,7 @@ class Batch:
                 continue
             columns = COLUMNS[name]
             arrays = [
-                pa.array(values, type=types[name][column])
+                _column(values, types[name][column])
                 for column, values in zip(columns, zip(*rows, strict=True), strict=True)
             ]
             tables[name] = pa.Table.from_arrays(arrays, names=list(columns))
@@ -207,7 +220,7 @@ class Batch:
                 evaluation.kind,
                 evaluation.goal_expected,
                 evaluation.goal_actual,
-                dec(evaluation.total_reported),
+                evaluation.total_reported,
                 evaluation.grade_reported,
                 evaluation.rule_set,
                 result.rule_set,
@@ -222,12 +235,12 @@ class Batch:
                 evaluation_id,
                 line_no,
                 line.source,
-                dec(line.initial_budget),
-                dec(line.annual_budget),
-                dec(line.executed),
-                dec(line.weight),
-                dec(line.score_reported),
-                dec(line.execution_rate_reported),
+                line.initial_budget,
+                line.annual_budget,
+                line.executed,
+                line.weight,
+                line.score_reported,
+                line.execution_rate_reported,
                 *_where(line.location),
             )
             for line_no, line in enumerate(evaluation.funds, start=1)
@@ -244,8 +257,8 @@ class Batch:
                 line.name,
                 *_parsed(line.target),
                 *_parsed(line.actual),
-                dec(line.weight),
-                dec(line.score_reported),
+                line.weight,
+                line.score_reported,
                 line.deviation_reason,
                 line.method,
                 *_where(line.location),
@@ -257,8 +270,8 @@ class Batch:
                 evaluation_id,
                 line_no,
                 item.item,
-                dec(item.executed),
-                dec(item.annual_budget),
+                item.executed,
+                item.annual_budget,
                 *_where(item.location),
             )
             for line_no, item in enumerate(evaluation.expenditures, start=1)
@@ -287,15 +300,15 @@ class Batch:
                 evaluation_id,
                 rule_set,
                 data_version,
-                dec(funds.initial_budget),
-                dec(funds.annual_budget),
-                dec(funds.executed),
-                dec(funds.execution_rate),
-                dec(funds.weight),
-                dec(funds.score_computed),
-                dec(funds.score_reported),
-                dec(result.total_reported),
-                dec(result.total_computed),
+                funds.initial_budget,
+                funds.annual_budget,
+                funds.executed,
+                funds.execution_rate,
+                funds.weight,
+                funds.score_computed,
+                funds.score_reported,
+                result.total_reported,
+                result.total_computed,
                 result.grade_reported,
                 result.grade_reported_canonical,
                 result.grade_computed,
@@ -307,7 +320,7 @@ class Batch:
                 line_id,
                 rule_set,
                 data_version,
-                dec(score.score_computed),
+                score.score_computed,
                 score.rule,
                 score.explanation,
                 score.counted,

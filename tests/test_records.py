@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pyarrow as pa
 import pytest
 
 from perfcore import records
@@ -99,9 +100,28 @@ def test_lines_without_a_row_are_not_indexed_by_location() -> None:
     assert records.lines_by_location(lines, [1, 2, 3]) == {("f.csv", 3): 2}
 
 
-def test_decimals_travel_as_exact_text_and_come_back_without_padding() -> None:
-    assert records.dec(Decimal("261.46")) == "261.46"
-    assert records.dec(None) is None
+def test_decimals_travel_exactly_and_come_back_without_padding(
+    empty_store: Store, seed_result: EvaluationResult
+) -> None:
+    cur = empty_store.cursor()
+    types = _column_types(cur)
+    batch = _batch(seed_result)
+    first = batch.rows["funds_lines"][0]
+    # A second part whose reported rate has more digits than the column's scale (8).
+    many_digits = Decimal("0.123456789012")
+    rate_at = records.COLUMNS["funds_lines"].index("execution_rate_reported")
+    tables = batch.take_tables(types)
+    batch.rows["funds_lines"].append((99, *first[1:rate_at], many_digits, *first[rate_at + 1 :]))
+    rounded = batch.take_tables(types)["funds_lines"]
+    executed = tables["funds_lines"].column("executed")
+    assert executed.type == pa.decimal128(24, 6)  # the store column's own type
+    assert executed[0].as_py() == seed_result.evaluation.funds[0].executed
+    assert rounded.column("execution_rate_reported").type == pa.string()  # INSERT casts it
+    cur.from_arrow(rounded).query("new_funds_lines", query("insert_funds_lines"))
+    (stored,) = cur.execute(
+        "SELECT execution_rate_reported FROM funds_lines WHERE evaluation_id = 99"
+    ).fetchone()
+    assert stored == Decimal("0.12345679")
     assert records.plain(Decimal("261.460000")) == Decimal("261.46")
     assert str(records.plain(Decimal("10.000000"))) == "10"
     assert records.plain(None) is None
