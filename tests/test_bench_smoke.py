@@ -176,6 +176,10 @@ def test_every_bench_path_runs_at_n_20(tmp_path: Path) -> None:
     # the copy holds every stored row: lines, three rule sets' scores, findings, files, log
     assert size["store_rewrite"]["rows"] > 3 * size["rows"]["indicators"]
     assert size["store_rewrite"]["floor_ratio_to_duckdb"] > 1
+    # the least store: one rule set's scores, so fewer rows, but every line still
+    own = size["own_rule_set_write"]
+    assert size["rows"]["indicators"] < own["rows"] < size["store_rewrite"]["rows"]
+    assert "without the other rule sets" in markdown(results)
     table = markdown(results)
     assert "N = 20" in table and "3 viewers" in table and "Targets at N = 20" in table
     assert "csv.reader over the same files (floor)" in table and "timed in the page" in table
