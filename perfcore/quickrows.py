@@ -14,28 +14,25 @@ as the full way, so a line read quickly equals the line the full way reads
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
-from functools import lru_cache
 from operator import itemgetter
 
-from perfcore.headers import CONVERTED_MONEY_UNITS, TableKind
+from perfcore.headers import TableKind
 from perfcore.model import EvaluationKey, Expenditure, FundsLine, IndicatorLine, Location
 from perfcore.rows import (
-    CELL_CACHE,
     FUNDS_SOURCES,
     Columns,
+    fill_down_levels,
     is_not_given,
     key_of,
     normalise_level,
     normalise_method,
     normalise_text,
-    parse_amount_wan,
-    parse_fraction,
-    parse_number,
     parse_value,
+    read_amount,
+    read_fraction,
+    read_points,
     source_key,
 )
-from perfcore.values import ValueParseError, tidy_decimal
 
 Cells = tuple[str, ...]
 Levels = dict[EvaluationKey, tuple[str, str]]  # 一级/二级指标 filled down, per evaluation
@@ -80,41 +77,11 @@ def _padded(cells: Cells, width: int) -> Cells:
     return cells if len(cells) >= width else (*cells, *("",) * (width - len(cells)))
 
 
-@lru_cache(maxsize=CELL_CACHE)
-def _points(text: str) -> tuple[bool, Decimal | None]:
-    """(readable, what `Row.number_or_none` gives) for a weight or score cell; an unreadable
-    one is a NUMBER_INVALID finding the full way reports."""
-    try:
-        parsed = parse_number(text)
-    except ValueParseError:
-        return False, None
-    return True, None if parsed is None else tidy_decimal(parsed.value)
-
-
-@lru_cache(maxsize=CELL_CACHE)
-def _wan(text: str, table_unit: str) -> tuple[bool, Decimal | None]:
-    """(plain, what `Row.amount` gives) for a money cell: not plain when it is unreadable or
-    converted from 元 or 千元 (the file then gets a FUNDS_IN_YUAN note the full way adds)."""
-    try:
-        parsed = parse_number(text)
-        amount = parse_amount_wan(text, table_unit)
-    except ValueParseError:
-        return False, None
-    converted = parsed is not None and (parsed.unit or table_unit) in CONVERTED_MONEY_UNITS
-    return not converted, amount
-
-
-@lru_cache(maxsize=CELL_CACHE)
-def _rate(text: str) -> tuple[bool, Decimal | None]:
-    try:
-        return True, parse_fraction(text)
-    except ValueParseError:
-        return False, None
-
-
-def _table_unit(columns: Columns, name: str) -> str:
-    header = columns.headers.get(name)
-    return (header.unit if header else None) or columns.unit or "万元"
+def _plain(amount: tuple[object, str | None, object]) -> bool:
+    """A money cell `rows.read_amount` read without a problem or a conversion from 元 or 千元
+    (which gives the file a FUNDS_IN_YUAN note the full way adds)."""
+    _, converted_from, problem = amount
+    return converted_from is None and problem is None
 
 
 def _indicator_reader(columns: Columns) -> QuickReader:
@@ -142,11 +109,11 @@ def _indicator_reader(columns: Columns) -> QuickReader:
     def read(number: int, cells: Cells, levels: Levels) -> tuple[EvaluationKey, Line] | None:
         cells = _padded(cells, width)
         target, actual = target_of(cells), actual_of(cells)
-        (weight_read, weight), (score_read, score) = (
-            _points(weight_of(cells)),
-            _points(score_of(cells)),
+        (weight, weight_problem), (score, score_problem) = (
+            read_points(weight_of(cells)),
+            read_points(score_of(cells)),
         )
-        if not (weight_read and score_read):
+        if weight_problem is not None or score_problem is not None:
             return None
         if weight is None and score is None and is_not_given(target) and is_not_given(actual):
             return None  # a placeholder row: the full way notes it
@@ -184,12 +151,7 @@ def _filled_levels(cell1: str, cell2: str, above: tuple[str, str] | None) -> tup
     level2, traditional2 = normalise_level(cell2)
     if traditional1 or traditional2:
         return None
-    above1, above2 = above or ("", "")
-    if not level1:
-        level1 = above1
-        level2 = level2 or above2
-    elif not level2 and level1 == above1:
-        level2 = above2
+    level1, level2 = fill_down_levels(level1, level2, above or ("", ""))
     if not level1 or not level2:
         return None
     return level1, level2
@@ -204,7 +166,7 @@ def _funds_reader(columns: Columns) -> QuickReader:
     year, department, project, source_of, initial_of, annual_of, executed_of = fields[:7]
     weight_of, score_of = fields[7:]
     (rate_of,) = _fields(columns, ("execution_rate",))[1]
-    units = [_table_unit(columns, name) for name in money]
+    units = [columns.unit_of(name) for name in money]
     file = columns.file
 
     def read(number: int, cells: Cells, _levels: Levels) -> tuple[EvaluationKey, Line] | None:
@@ -214,17 +176,23 @@ def _funds_reader(columns: Columns) -> QuickReader:
         if source is None or traditional:
             return None
         amounts = [
-            _wan(get(cells), unit)
+            read_amount(get(cells), unit)
             for get, unit in zip((initial_of, annual_of, executed_of), units, strict=True)
         ]
-        numbers = _points(weight_of(cells)), _points(score_of(cells)), _rate(rate_of(cells))
-        if not all(plain for plain, _ in amounts) or not all(ok for ok, _ in numbers):
+        numbers = (
+            read_points(weight_of(cells)),
+            read_points(score_of(cells)),
+            read_fraction(rate_of(cells)),
+        )
+        if not all(_plain(amount) for amount in amounts) or any(
+            problem is not None for _, problem in numbers
+        ):
             return None
         key = key_of(year(cells), department(cells), project(cells))
         if key is None:
             return None
-        (_, initial), (_, annual), (_, executed) = amounts
-        (_, weight), (_, score), (_, rate) = numbers
+        (initial, _, _), (annual, _, _), (executed, _, _) = amounts
+        (weight, _), (score, _), (rate, _) = numbers
         return key, FundsLine(
             source=source,
             annual_budget=annual,
@@ -244,18 +212,18 @@ def _spending_reader(columns: Columns) -> QuickReader:
         columns, ("year", "department", "project", "item", "executed", "annual_budget")
     )
     year, department, project, item_of, executed_of, annual_of = fields
-    executed_unit = _table_unit(columns, "executed")
-    annual_unit = _table_unit(columns, "annual_budget")
+    executed_unit, annual_unit = columns.unit_of("executed"), columns.unit_of("annual_budget")
     file = columns.file
 
     def read(number: int, cells: Cells, _levels: Levels) -> tuple[EvaluationKey, Line] | None:
         cells = _padded(cells, width)
         item = item_of(cells)
-        (executed_plain, executed), (annual_plain, annual) = (
-            _wan(executed_of(cells), executed_unit),
-            _wan(annual_of(cells), annual_unit),
-        )
-        if not (executed_plain and annual_plain) or executed is None or is_not_given(item):
+        executed_read = read_amount(executed_of(cells), executed_unit)
+        annual_read = read_amount(annual_of(cells), annual_unit)
+        executed, annual = executed_read[0], annual_read[0]
+        if not (_plain(executed_read) and _plain(annual_read)):
+            return None
+        if executed is None or is_not_given(item):
             return None
         key = key_of(year(cells), department(cells), project(cells))
         if key is None:

@@ -43,6 +43,7 @@ from perfcore.rows import (
     Columns,
     Details,
     Row,
+    fill_down_levels,
     is_placeholder,
     normalise_level,
     read_details,
@@ -347,15 +348,10 @@ def _levels(
     row: Row, key: EvaluationKey, levels: dict[EvaluationKey, tuple[str, str]]
 ) -> tuple[str, str]:
     """一级/二级指标, filled down from the row above when left blank (merged cells)."""
-    above1, above2 = levels.get(key, ("", ""))
     level1, traditional1 = normalise_level(row.text("level1"))
     level2, traditional2 = normalise_level(row.text("level2"))
     row.traditional |= traditional1 or traditional2
-    if not level1:
-        level1 = above1
-        level2 = level2 or above2
-    elif not level2 and level1 == above1:
-        level2 = above2
+    level1, level2 = fill_down_levels(level1, level2, levels.get(key, ("", "")))
     for name, value in (("level1", level1), ("level2", level2)):
         if not value:
             row.error(

@@ -47,6 +47,47 @@ parse_value = lru_cache(maxsize=CELL_CACHE)(values.parse_value)
 split_target = lru_cache(maxsize=1024)(values.split_target)
 
 
+def _quiet(problem: ValueParseError) -> ValueParseError:
+    """A problem kept in a cache without the frames it was raised in."""
+    return problem.with_traceback(None)
+
+
+# What a number cell reads as, or the problem it is: one definition for the full way (`Row`)
+# and the fast path (`perfcore.quickrows`), cached as the parsers above are.
+@lru_cache(maxsize=CELL_CACHE)
+def read_points(text: str) -> tuple[Decimal | None, ValueParseError | None]:
+    """A weight, score or total cell: (value, None), or (None, the problem)."""
+    try:
+        parsed = parse_number(text)
+    except ValueParseError as problem:
+        return None, _quiet(problem)
+    return None if parsed is None else tidy_decimal(parsed.value), None
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def read_amount(
+    text: str, table_unit: str
+) -> tuple[Decimal | None, str | None, ValueParseError | None]:
+    """A money cell in 万元: (amount, the unit it was converted from or None, None), or
+    (None, None, the problem)."""
+    try:
+        parsed = parse_number(text)
+        amount = parse_amount_wan(text, table_unit)
+    except ValueParseError as problem:
+        return None, None, _quiet(problem)
+    unit = None if parsed is None else parsed.unit or table_unit
+    return amount, unit if unit in CONVERTED_MONEY_UNITS else None, None
+
+
+@lru_cache(maxsize=8192)
+def read_fraction(text: str) -> tuple[Decimal | None, ValueParseError | None]:
+    """An execution rate cell as a fraction: (value, None), or (None, the problem)."""
+    try:
+        return parse_fraction(text), None
+    except ValueParseError as problem:
+        return None, _quiet(problem)
+
+
 @dataclass(frozen=True)
 class Columns:
     """A located header: which column holds which field, and how each title was printed."""
@@ -55,6 +96,11 @@ class Columns:
     index: dict[str, int]  # field → column index (the first column wins)
     headers: dict[str, Header]  # field → its header
     unit: str | None = None  # 元 or 万元 when a title line above the header says so (单位：元)
+
+    def unit_of(self, name: str) -> str:
+        """The money unit of column `name`: its title's (全年预算数（元）), else the table's."""
+        header = self.headers.get(name)
+        return (header.unit if header else None) or self.unit or "万元"
 
 
 @dataclass(frozen=True)
@@ -114,35 +160,26 @@ class Row:
 
     def number_or_none(self, name: str) -> Decimal | None:
         """Weights, scores, totals: `10`, `10分`, `7.13`; a % sign is tolerated (points of 100)."""
-        try:
-            parsed = parse_number(self.text(name))
-        except ValueParseError as problem:
+        value, problem = read_points(self.text(name))
+        if problem is not None:
             self._invalid(name, problem)
-            return None
-        return None if parsed is None else tidy_decimal(parsed.value)
+        return value
 
     def amount(self, name: str) -> Decimal | None:
         """Money in 万元; a 元 suffix in the cell, a 元 column title or a 单位：元 title line
         above the header (in that order of precedence) converts."""
-        text = self.text(name)
-        header = self.columns.headers.get(name)
-        table_unit = (header.unit if header else None) or self.columns.unit or "万元"
-        try:
-            parsed = parse_number(text)
-            amount = parse_amount_wan(text, table_unit)
-        except ValueParseError as problem:
+        amount, converted_from, problem = read_amount(self.text(name), self.columns.unit_of(name))
+        if problem is not None:
             self._invalid(name, problem)
-            return None
-        if parsed is not None and (unit := parsed.unit or table_unit) in CONVERTED_MONEY_UNITS:
-            self.converted_from = unit
+        elif converted_from is not None:
+            self.converted_from = converted_from
         return amount
 
     def fraction(self, name: str) -> Decimal | None:
-        try:
-            return parse_fraction(self.text(name))
-        except ValueParseError as problem:
+        value, problem = read_fraction(self.text(name))
+        if problem is not None:
             self._invalid(name, problem)
-            return None
+        return value
 
     def _invalid(self, name: str, problem: ValueParseError) -> None:
         title = FIELD_TITLES[name]
@@ -276,6 +313,17 @@ def normalise_level(text: str) -> tuple[str, bool]:
     compact = normalise_text(text).replace(" ", "")
     simplified = to_simplified(compact)
     return _LEVEL_WEIGHT_NOTE.sub("", simplified), simplified != compact
+
+
+def fill_down_levels(level1: str, level2: str, above: tuple[str, str]) -> tuple[str, str]:
+    """一级/二级指标 of a row, the blank ones filled from the row above (merged cells): a blank
+    一级 takes both from above, a blank 二级 under the same 一级 takes the 二级 above."""
+    above1, above2 = above
+    if not level1:
+        return above1, level2 or above2
+    if not level2 and level1 == above1:
+        return level1, above2
+    return level1, level2
 
 
 _METHODS = ("比例", "定性", "达标", "不适用", "汇总")
